@@ -1,0 +1,177 @@
+package io.llmetry4j.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Tracer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import java.util.function.Function;
+import javax.annotation.Nullable;
+
+/**
+ * What every llmetry4j instrumentation shares: the tracer and meter (instrumentation scope {@value
+ * #INSTRUMENTATION_NAME}, schema {@link SemconvAttributes#SCHEMA_URL}) and the content policy.
+ *
+ * <p>Built from any {@link OpenTelemetry}, so applications that already have one (a Java agent, the
+ * Spring Boot starter, their own SDK) can skip {@link Llmetry#init}:
+ *
+ * <pre>{@code
+ * LlmTelemetry telemetry = LlmTelemetry.builder(openTelemetry)
+ *     .captureContent(false)
+ *     .build();
+ * }</pre>
+ */
+public final class LlmTelemetry {
+
+  /** Instrumentation scope name of every llmetry4j span and metric. */
+  public static final String INSTRUMENTATION_NAME = "io.llmetry4j";
+
+  /** Default of {@link Builder#maxContentLength(int)}: characters kept per captured value. */
+  public static final int DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024;
+
+  private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
+  private final Meter meter;
+  private final ContentPolicy contentPolicy;
+
+  private LlmTelemetry(OpenTelemetry openTelemetry, ContentPolicy contentPolicy) {
+    this.openTelemetry = openTelemetry;
+    this.tracer =
+        openTelemetry
+            .tracerBuilder(INSTRUMENTATION_NAME)
+            .setInstrumentationVersion(version())
+            .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
+            .build();
+    this.meter =
+        openTelemetry
+            .meterBuilder(INSTRUMENTATION_NAME)
+            .setInstrumentationVersion(version())
+            .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
+            .build();
+    this.contentPolicy = contentPolicy;
+  }
+
+  /** Starts a builder for telemetry reporting to {@code openTelemetry}. */
+  public static Builder builder(OpenTelemetry openTelemetry) {
+    return new Builder(openTelemetry);
+  }
+
+  /** Telemetry reporting to {@code openTelemetry} with content capture off. */
+  public static LlmTelemetry create(OpenTelemetry openTelemetry) {
+    return builder(openTelemetry).build();
+  }
+
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  public Meter meter() {
+    return meter;
+  }
+
+  /**
+   * Whether prompts, answers, documents, queries and tool arguments may be recorded. Instrumentations
+   * check this before building content, so that nothing is serialised when it is off.
+   */
+  public boolean captureContent() {
+    return contentPolicy.capture();
+  }
+
+  /** Characters kept per captured value; longer values are cut and end with a marker. */
+  public int maxContentLength() {
+    return contentPolicy.maxLength();
+  }
+
+  /**
+   * The value as it may be recorded: redacted, then truncated to {@link #maxContentLength()} with a
+   * visible marker. {@code null} when capture is off, the value is null, or the redactor threw (the
+   * value is dropped rather than recorded unredacted).
+   */
+  @Nullable
+  public String content(@Nullable String value) {
+    return contentPolicy.apply(value);
+  }
+
+  @Override
+  public String toString() {
+    return "LlmTelemetry{" + contentPolicy + '}';
+  }
+
+  /** The llmetry4j version, the instrumentation scope version of its spans. */
+  public static String version() {
+    return VersionHolder.VERSION;
+  }
+
+  private static final class VersionHolder {
+    static final String VERSION = load();
+
+    private static String load() {
+      try (InputStream in = LlmTelemetry.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          return "unknown";
+        }
+        Properties properties = new Properties();
+        properties.load(in);
+        return properties.getProperty("version", "unknown");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Builder of {@link LlmTelemetry}. */
+  public static final class Builder {
+    private final OpenTelemetry openTelemetry;
+    private boolean captureContent;
+    private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
+    @Nullable private Function<String, String> contentRedactor;
+
+    private Builder(OpenTelemetry openTelemetry) {
+      this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
+    }
+
+    /**
+     * Records prompts, answers, retrieved documents, queries and tool arguments on spans. Off by
+     * default. <b>Privacy:</b> turn it on only where the telemetry backend may hold that data.
+     */
+    public Builder captureContent(boolean captureContent) {
+      this.captureContent = captureContent;
+      return this;
+    }
+
+    /**
+     * Characters kept per captured value (default {@value LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}); the
+     * rest is cut and replaced by a marker naming the original length.
+     */
+    public Builder maxContentLength(int maxContentLength) {
+      if (maxContentLength < 1) {
+        throw new IllegalArgumentException(
+            "maxContentLength must be at least 1, was " + maxContentLength);
+      }
+      this.maxContentLength = maxContentLength;
+      return this;
+    }
+
+    /**
+     * A function applied to every captured string before it is recorded, e.g. to mask e-mail
+     * addresses. If it throws, that value is dropped and a warning is logged once.
+     */
+    public Builder contentRedactor(Function<String, String> contentRedactor) {
+      this.contentRedactor = requireNonNull(contentRedactor, "contentRedactor");
+      return this;
+    }
+
+    public LlmTelemetry build() {
+      return new LlmTelemetry(
+          openTelemetry, new ContentPolicy(captureContent, maxContentLength, contentRedactor));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.llmetry4j.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.annotation.Nullable;
+
+/**
+ * The one call an application makes at startup: builds (or, under a Java agent, reuses) the
+ * OpenTelemetry SDK and the {@link LlmTelemetry} that the llmetry4j listeners and decorators take.
+ *
+ * <pre>{@code
+ * Llmetry llmetry = Llmetry.init(
+ *     LlmetryConfig.tencentApm(endpoint, token, "rag-service").hostName("rag-host-1").build());
+ * ChatModel model = OllamaChatModel.builder()
+ *     .listeners(List.of(TracingChatModelListener.create(llmetry.telemetry())))
+ *     ...
+ * }</pre>
+ *
+ * <p>{@link #close()} flushes and shuts the SDK down; a JVM shutdown hook does the same, bounded
+ * by {@link LlmetryConfig.Builder#shutdownTimeout}, for applications that never call it.
+ */
+public final class Llmetry implements AutoCloseable {
+
+  private static final Logger logger = Logger.getLogger(Llmetry.class.getName());
+
+  private final OpenTelemetry openTelemetry;
+  @Nullable private final OpenTelemetrySdk ownedSdk;
+  private final LlmTelemetry telemetry;
+  private final Duration shutdownTimeout;
+  @Nullable private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Llmetry(
+      OpenTelemetry openTelemetry,
+      @Nullable OpenTelemetrySdk ownedSdk,
+      LlmTelemetry telemetry,
+      LlmetryConfig config) {
+    this.openTelemetry = openTelemetry;
+    this.ownedSdk = ownedSdk;
+    this.telemetry = telemetry;
+    this.shutdownTimeout = config.shutdownTimeout;
+    if (ownedSdk != null && config.shutdownHook) {
+      this.shutdownHook = new Thread(this::shutdownSdk, "llmetry4j-shutdown");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    } else {
+      this.shutdownHook = null;
+    }
+  }
+
+  /**
+   * Initialises tracing (and metrics) from {@code config}, falling back to the {@code OTEL_*}
+   * environment for what it leaves unset.
+   *
+   * <p>When an OpenTelemetry instance is already registered globally (the OpenTelemetry or Tencent
+   * Java agent is attached), it is reused and no second SDK is built; the exporter settings of
+   * {@code config} are then ignored, which is logged once.
+   *
+   * @throws IllegalArgumentException if a setting (or its environment variable) is invalid; the
+   *     message names it
+   */
+  public static Llmetry init(LlmetryConfig config) {
+    requireNonNull(config, "config");
+    if (GlobalOpenTelemetry.isSet()) {
+      logger.info(
+          "llmetry4j: an OpenTelemetry instance is already registered (e.g. by a Java agent);"
+              + " reusing it. LlmetryConfig's endpoint, protocol, headers, resource attributes,"
+              + " exporters, processors, sampler and propagators are ignored: configure the agent.");
+      SdkAssembly.Settings settings = SdkAssembly.environmentSettings(config);
+      OpenTelemetry global = GlobalOpenTelemetry.get();
+      return new Llmetry(global, null, telemetryOf(global, config, settings), config);
+    }
+    SdkAssembly.Assembled assembled = SdkAssembly.assemble(config);
+    OpenTelemetrySdk sdk = assembled.sdk;
+    if (config.registerGlobal) {
+      GlobalOpenTelemetry.set(sdk);
+    }
+    return new Llmetry(sdk, sdk, telemetryOf(sdk, config, assembled.settings), config);
+  }
+
+  /** {@link #init} with every setting taken from the environment ({@code OTEL_*} variables). */
+  public static Llmetry initFromEnvironment() {
+    return init(LlmetryConfig.builder().build());
+  }
+
+  private static LlmTelemetry telemetryOf(
+      OpenTelemetry openTelemetry, LlmetryConfig config, SdkAssembly.Settings settings) {
+    LlmTelemetry.Builder builder =
+        LlmTelemetry.builder(openTelemetry)
+            .captureContent(settings.captureContent)
+            .maxContentLength(config.maxContentLength);
+    if (config.contentRedactor != null) {
+      builder.contentRedactor(config.contentRedactor);
+    }
+    return builder.build();
+  }
+
+  /** The OpenTelemetry instance in use: the SDK built by {@link #init}, or the agent's. */
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  /** What to pass to the llmetry4j listeners and decorators. */
+  public LlmTelemetry telemetry() {
+    return telemetry;
+  }
+
+  /**
+   * Exports what is pending, waiting at most {@code timeout}. Returns whether everything was
+   * exported in time. A no-op returning true when an agent's instance is in use.
+   */
+  public boolean forceFlush(Duration timeout) {
+    if (ownedSdk == null) {
+      return true;
+    }
+    CompletableResultCode traces = ownedSdk.getSdkTracerProvider().forceFlush();
+    CompletableResultCode metrics = ownedSdk.getSdkMeterProvider().forceFlush();
+    return CompletableResultCode.ofAll(java.util.List.of(traces, metrics))
+        .join(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .isSuccess();
+  }
+
+  /**
+   * Flushes and shuts down traces and metrics, waiting at most the configured shutdown timeout.
+   * Idempotent. An agent's instance is left alone.
+   */
+  @Override
+  public void close() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down; the hook is running or has run.
+      }
+    }
+    shutdownSdk();
+  }
+
+  private void shutdownSdk() {
+    if (ownedSdk == null || !closed.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableResultCode result =
+        ownedSdk.shutdown().join(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!result.isSuccess()) {
+      logger.log(
+          Level.WARNING,
+          "llmetry4j: telemetry not fully exported within {0} ms at shutdown",
+          shutdownTimeout.toMillis());
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package io.llmetry4j.core;
+
+import static java.util.Objects.requireNonNull;
+
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import javax.annotation.Nullable;
+
+/**
+ * Settings of {@link Llmetry#init}. Every setting left unset falls back to the standard {@code
+ * OTEL_*} environment variables (read by the OpenTelemetry SDK autoconfiguration), then to the
+ * defaults documented on each setter; a value set here always wins over the environment.
+ *
+ * <pre>{@code
+ * LlmetryConfig config = LlmetryConfig.tencentApm("http://<apm-endpoint>:4317", token, "rag-service")
+ *     .hostName("rag-host-1")
+ *     .build();
+ * }</pre>
+ */
+public final class LlmetryConfig {
+
+  public static final String PROTOCOL_GRPC = "grpc";
+  public static final String PROTOCOL_HTTP_PROTOBUF = "http/protobuf";
+
+  /** Protocol used when neither {@link Builder#protocol} nor the environment names one. */
+  public static final String DEFAULT_PROTOCOL = PROTOCOL_GRPC;
+
+  /** Default of {@link Builder#shutdownTimeout}. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+  static final String TOKEN_ATTRIBUTE = "token";
+  static final String HOST_NAME_ATTRIBUTE = "host.name";
+  static final String SERVICE_NAME_ATTRIBUTE = "service.name";
+
+  @Nullable final String appName;
+  final Map<String, String> resourceAttributes;
+  @Nullable final String endpoint;
+  @Nullable final String protocol;
+  final Map<String, String> headers;
+  final List<SpanExporter> spanExporters;
+  final List<SpanProcessor> spanProcessors;
+  final boolean disableBatch;
+  @Nullable final List<TextMapPropagator> propagators;
+  @Nullable final Sampler sampler;
+  @Nullable final Boolean metrics;
+  @Nullable final Boolean captureContent;
+  final int maxContentLength;
+  @Nullable final Function<String, String> contentRedactor;
+  final boolean registerGlobal;
+  final boolean shutdownHook;
+  final Duration shutdownTimeout;
+
+  private LlmetryConfig(Builder builder) {
+    this.appName = builder.appName;
+    this.resourceAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.resourceAttributes));
+    this.endpoint = builder.endpoint;
+    this.protocol = builder.protocol;
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+    this.spanExporters = List.copyOf(builder.spanExporters);
+    this.spanProcessors = List.copyOf(builder.spanProcessors);
+    this.disableBatch = builder.disableBatch;
+    this.propagators = builder.propagators == null ? null : List.copyOf(builder.propagators);
+    this.sampler = builder.sampler;
+    this.metrics = builder.metrics;
+    this.captureContent = builder.captureContent;
+    this.maxContentLength = builder.maxContentLength;
+    this.contentRedactor = builder.contentRedactor;
+    this.registerGlobal = builder.registerGlobal;
+    this.shutdownHook = builder.shutdownHook;
+    this.shutdownTimeout = builder.shutdownTimeout;
+  }
+
+  /** A builder with nothing set: everything comes from the environment or the defaults. */
+  public static Builder builder() {
+    return new Builder(false);
+  }
+
+  /**
+   * A builder preset for Tencent Cloud APM: the OTLP endpoint and token from the APM console's
+   * access guide and the application name, which {@link Builder#build()} checks against Tencent's
+   * rule (at most 63 characters; lowercase letters, digits and '-'; starts with a letter; ends with
+   * a letter or digit). The token travels as the resource attribute {@code token}; it is never
+   * logged.
+   */
+  public static Builder tencentApm(String endpoint, String token, String appName) {
+    ConfigChecks.checkToken(token);
+    return new Builder(true).endpoint(endpoint).appName(appName).resourceAttribute(TOKEN_ATTRIBUTE, token);
+  }
+
+  /** Secrets (the token attribute, header values) are masked. */
+  @Override
+  public String toString() {
+    Map<String, String> shownAttributes = new LinkedHashMap<>(resourceAttributes);
+    shownAttributes.computeIfPresent(TOKEN_ATTRIBUTE, (k, v) -> "****");
+    Map<String, String> shownHeaders = new LinkedHashMap<>();
+    headers.keySet().forEach(k -> shownHeaders.put(k, "****"));
+    return "LlmetryConfig{appName=" + appName + ", resourceAttributes=" + shownAttributes
+        + ", endpoint=" + endpoint + ", protocol=" + protocol + ", headers=" + shownHeaders
+        + ", spanExporters=" + spanExporters.size() + ", spanProcessors=" + spanProcessors.size()
+        + ", disableBatch=" + disableBatch + ", metrics=" + metrics + ", captureContent="
+        + captureContent + ", maxContentLength=" + maxContentLength + ", registerGlobal="
+        + registerGlobal + '}';
+  }
+
+  /** Builder of {@link LlmetryConfig}. */
+  public static final class Builder {
+    private final boolean tencentApm;
+    @Nullable private String appName;
+    private final Map<String, String> resourceAttributes = new LinkedHashMap<>();
+    @Nullable private String endpoint;
+    @Nullable private String protocol;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final List<SpanExporter> spanExporters = new ArrayList<>();
+    private final List<SpanProcessor> spanProcessors = new ArrayList<>();
+    private boolean disableBatch;
+    @Nullable private List<TextMapPropagator> propagators;
+    @Nullable private Sampler sampler;
+    @Nullable private Boolean metrics;
+    @Nullable private Boolean captureContent;
+    private int maxContentLength = LlmTelemetry.DEFAULT_MAX_CONTENT_LENGTH;
+    @Nullable private Function<String, String> contentRedactor;
+    private boolean registerGlobal = true;
+    private boolean shutdownHook = true;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private Builder(boolean tencentApm) {
+      this.tencentApm = tencentApm;
+    }
+
+    /** The application name, exported as {@code service.name}. Env: {@code OTEL_SERVICE_NAME}. */
+    public Builder appName(String appName) {
+      this.appName = requireNonNull(appName, "appName");
+      return this;
+    }
+
+    /** A resource attribute such as {@code token}. Env: {@code OTEL_RESOURCE_ATTRIBUTES}. */
+    public Builder resourceAttribute(String key, String value) {
+      resourceAttributes.put(requireNonNull(key, "key"), requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** Resource attributes, added to those set before. */
+    public Builder resourceAttributes(Map<String, String> attributes) {
+      attributes.forEach(this::resourceAttribute);
+      return this;
+    }
+
+    /** The {@code host.name} resource attribute, as the Tencent APM guide sets it. */
+    public Builder hostName(String hostName) {
+      return resourceAttribute(HOST_NAME_ATTRIBUTE, hostName);
+    }
+
+    /**
+     * The OTLP endpoint, used as given: host and port are never rewritten. With gRPC it is {@code
+     * scheme://host:port}; with http/protobuf it is the base URL to which the SDK appends {@code
+     * /v1/traces} and {@code /v1/metrics}, as for {@code OTEL_EXPORTER_OTLP_ENDPOINT}. Env: {@code
+     * OTEL_EXPORTER_OTLP_ENDPOINT}. Without an endpoint (and no exporter or processor), traces are
+     * printed to stderr.
+     */
+    public Builder endpoint(String endpoint) {
+      this.endpoint = requireNonNull(endpoint, "endpoint");
+      return this;
+    }
+
+    /**
+     * {@code grpc} (default, as in the Tencent APM guide) or {@code http/protobuf}.
+     * Env: {@code OTEL_EXPORTER_OTLP_PROTOCOL}.
+     */
+    public Builder protocol(String protocol) {
+      ConfigChecks.checkProtocol("protocol", requireNonNull(protocol, "protocol"));
+      this.protocol = protocol;
+      return this;
+    }
+
+    /** Headers sent with every export, merged over {@code OTEL_EXPORTER_OTLP_HEADERS}. */
+    public Builder headers(Map<String, String> headers) {
+      headers.forEach((k, v) -> this.headers.put(requireNonNull(k), requireNonNull(v)));
+      return this;
+    }
+
+    /** An extra exporter, fed by a batch processor (or a simple one after {@link #disableBatch}). */
+    public Builder spanExporter(SpanExporter spanExporter) {
+      spanExporters.add(requireNonNull(spanExporter, "spanExporter"));
+      return this;
+    }
+
+    /** An extra span processor, such as the guide's own {@code BatchSpanProcessor}; may repeat. */
+    public Builder spanProcessor(SpanProcessor spanProcessor) {
+      spanProcessors.add(requireNonNull(spanProcessor, "spanProcessor"));
+      return this;
+    }
+
+    /** Export each span as it ends (simple processor) rather than in batches: for scripts and tests. */
+    public Builder disableBatch() {
+      this.disableBatch = true;
+      return this;
+    }
+
+    /** Propagators (default W3C {@code tracecontext} and {@code baggage}). Env: {@code OTEL_PROPAGATORS}. */
+    public Builder propagators(TextMapPropagator... propagators) {
+      this.propagators = Arrays.asList(propagators.clone());
+      this.propagators.forEach(p -> requireNonNull(p, "propagator"));
+      return this;
+    }
+
+    /** The sampler (default parent-based always-on). Env: {@code OTEL_TRACES_SAMPLER}. */
+    public Builder sampler(Sampler sampler) {
+      this.sampler = requireNonNull(sampler, "sampler");
+      return this;
+    }
+
+    /** Export OTLP metrics to the same endpoint (default true when an endpoint is set). */
+    public Builder metrics(boolean metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    /**
+     * Record prompts, answers, documents, queries and tool arguments. Default off. <b>Privacy:</b>
+     * only turn on where the backend may hold that data. Env: {@code
+     * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true} or {@code TRACELOOP_TRACE_CONTENT=true}.
+     */
+    public Builder captureContent(boolean captureContent) {
+      this.captureContent = captureContent;
+      return this;
+    }
+
+    /** Characters kept per captured value (default {@value LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}). */
+    public Builder maxContentLength(int maxContentLength) {
+      if (maxContentLength < 1) {
+        throw new IllegalArgumentException(
+            "maxContentLength must be at least 1, was " + maxContentLength);
+      }
+      this.maxContentLength = maxContentLength;
+      return this;
+    }
+
+    /** Applied to every captured string before it is recorded; if it throws, the value is dropped. */
+    public Builder contentRedactor(Function<String, String> contentRedactor) {
+      this.contentRedactor = requireNonNull(contentRedactor, "contentRedactor");
+      return this;
+    }
+
+    /** Whether to register the SDK as {@code GlobalOpenTelemetry} (default true). */
+    public Builder registerGlobal(boolean registerGlobal) {
+      this.registerGlobal = registerGlobal;
+      return this;
+    }
+
+    /** Whether a JVM shutdown hook flushes and closes the SDK (default true). */
+    public Builder shutdownHook(boolean shutdownHook) {
+      this.shutdownHook = shutdownHook;
+      return this;
+    }
+
+    /** How long {@code close()} and the shutdown hook wait for pending exports (default 10 s). */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      requireNonNull(shutdownTimeout, "shutdownTimeout");
+      if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+        throw new IllegalArgumentException("shutdownTimeout must be positive, was " + shutdownTimeout);
+      }
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /** Checks the settings and builds the configuration. */
+    public LlmetryConfig build() {
+      if (tencentApm) {
+        ConfigChecks.checkTencentAppName(appName);
+        ConfigChecks.checkToken(resourceAttributes.get(TOKEN_ATTRIBUTE));
+      }
+      if (endpoint != null) {
+        // The path rule waits for init when the protocol may still come from the environment.
+        ConfigChecks.checkEndpoint("endpoint", endpoint, protocol);
+      }
+      return new LlmetryConfig(this);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package io.llmetry4j.core;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Builds the SDK through {@code opentelemetry-sdk-extension-autoconfigure}, so that every {@code
+ * OTEL_*} variable keeps its standard meaning, with the values of an {@link LlmetryConfig} laid
+ * over them. Precedence: builder value, then system property / environment variable, then the
+ * llmetry4j default (gRPC; traces printed to stderr when nothing says where to send them).
+ */
+final class SdkAssembly {
+
+  static final String CAPTURE_CONTENT_PROPERTY = "otel.instrumentation.genai.capture.message.content";
+  static final String TRACELOOP_TRACE_CONTENT_PROPERTY = "traceloop.trace.content";
+
+  /** How soon the embedded default prints a finished trace. */
+  private static final Duration TREE_PRINT_DELAY = Duration.ofMillis(200);
+
+  private SdkAssembly() {}
+
+  /** What was built, and the settings resolved on the way. */
+  static final class Assembled {
+    final OpenTelemetrySdk sdk;
+    final Settings settings;
+
+    Assembled(OpenTelemetrySdk sdk, Settings settings) {
+      this.sdk = sdk;
+      this.settings = settings;
+    }
+  }
+
+  /** Settings llmetry4j reads from the same configuration the SDK sees. */
+  static final class Settings {
+    boolean captureContent;
+    boolean printTraceTrees;
+    boolean sdkDisabled;
+  }
+
+  static Assembled assemble(LlmetryConfig config) {
+    Settings settings = new Settings();
+    AutoConfiguredOpenTelemetrySdkBuilder builder =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            // Llmetry registers its own hook, bounded by shutdownTimeout.
+            .disableShutdownHook()
+            .addPropertiesSupplier(SdkAssembly::llmetryDefaults)
+            .addPropertiesCustomizer(env -> overrides(config, env, settings))
+            .addResourceCustomizer((resource, env) -> resource.merge(resourceOf(config)))
+            .addSpanExporterCustomizer(
+                (exporter, env) -> config.disableBatch ? new UnbatchedExporter(exporter) : exporter)
+            .addSpanProcessorCustomizer((processor, env) -> unbatch(processor))
+            .addTracerProviderCustomizer(
+                (tracerProvider, env) -> addProcessors(tracerProvider, config, settings));
+    if (config.sampler != null) {
+      builder.addSamplerCustomizer((sampler, env) -> config.sampler);
+    }
+    if (config.propagators != null) {
+      builder.addPropagatorCustomizer(
+          (propagator, env) -> TextMapPropagator.composite(config.propagators));
+    }
+    OpenTelemetrySdk sdk = builder.build().getOpenTelemetrySdk();
+    return new Assembled(sdk, settings);
+  }
+
+  /**
+   * Reads the content switches from the environment without building an SDK, for when an agent's
+   * instance is reused. Autoconfiguration runs with the SDK disabled, only to resolve properties
+   * exactly as it would for a real build.
+   */
+  static Settings environmentSettings(LlmetryConfig config) {
+    Settings settings = new Settings();
+    AtomicReference<ConfigProperties> seen = new AtomicReference<>();
+    AutoConfiguredOpenTelemetrySdk.builder()
+        .disableShutdownHook()
+        .addPropertiesCustomizer(
+            env -> {
+              seen.set(env);
+              return Map.of("otel.sdk.disabled", "true");
+            })
+        .build();
+    settings.captureContent = captureContent(config, seen.get());
+    return settings;
+  }
+
+  private static Map<String, String> llmetryDefaults() {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("otel.exporter.otlp.protocol", LlmetryConfig.DEFAULT_PROTOCOL);
+    // llmetry4j emits no logs through OpenTelemetry; an OTLP log exporter would only add traffic.
+    defaults.put("otel.logs.exporter", "none");
+    return defaults;
+  }
+
+  private static Map<String, String> overrides(
+      LlmetryConfig config, ConfigProperties env, Settings settings) {
+    Map<String, String> overrides = new HashMap<>();
+    settings.sdkDisabled = env.getBoolean("otel.sdk.disabled", false);
+
+    String protocol = env.getString("otel.exporter.otlp.protocol");
+    if (config.protocol != null) {
+      protocol = config.protocol;
+      overrides.put("otel.exporter.otlp.protocol", protocol);
+    } else {
+      ConfigChecks.checkProtocol("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
+    }
+
+    String endpoint = env.getString("otel.exporter.otlp.endpoint");
+    if (config.endpoint != null) {
+      endpoint = config.endpoint;
+      overrides.put("otel.exporter.otlp.endpoint", endpoint);
+      ConfigChecks.checkEndpoint("endpoint", endpoint, protocol);
+    } else if (endpoint != null) {
+      ConfigChecks.checkEndpoint("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, protocol);
+    }
+
+    if (!config.headers.isEmpty()) {
+      Map<String, String> headers = new LinkedHashMap<>(env.getMap("otel.exporter.otlp.headers"));
+      headers.putAll(config.headers);
+      overrides.put("otel.exporter.otlp.headers", encodeHeaders(headers));
+    }
+
+    boolean destinationConfigured =
+        endpoint != null
+            || env.getString("otel.exporter.otlp.traces.endpoint") != null
+            || env.getString("otel.traces.exporter") != null;
+    if (!destinationConfigured) {
+      // Without a destination the SDK would send to localhost:4317; llmetry4j never guesses one.
+      overrides.put("otel.traces.exporter", "none");
+      if (env.getString("otel.metrics.exporter") == null) {
+        overrides.put("otel.metrics.exporter", "none");
+      }
+      settings.printTraceTrees = config.spanExporters.isEmpty() && config.spanProcessors.isEmpty();
+    }
+    if (Boolean.FALSE.equals(config.metrics)) {
+      overrides.put("otel.metrics.exporter", "none");
+    }
+    settings.captureContent = captureContent(config, env);
+    return overrides;
+  }
+
+  static boolean captureContent(LlmetryConfig config, ConfigProperties env) {
+    if (config.captureContent != null) {
+      return config.captureContent;
+    }
+    return env.getBoolean(CAPTURE_CONTENT_PROPERTY, false)
+        || env.getBoolean(TRACELOOP_TRACE_CONTENT_PROPERTY, false);
+  }
+
+  /** The W3C-baggage-like form of OTEL_EXPORTER_OTLP_HEADERS: values percent-encoded. */
+  private static String encodeHeaders(Map<String, String> headers) {
+    StringJoiner joined = new StringJoiner(",");
+    headers.forEach(
+        (key, value) ->
+            joined.add(key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")));
+    return joined.toString();
+  }
+
+  private static Resource resourceOf(LlmetryConfig config) {
+    AttributesBuilder attributes = Attributes.builder();
+    config.resourceAttributes.forEach(attributes::put);
+    if (config.appName != null) {
+      attributes.put(LlmetryConfig.SERVICE_NAME_ATTRIBUTE, config.appName);
+    }
+    return Resource.create(attributes.build());
+  }
+
+  private static SdkTracerProviderBuilder addProcessors(
+      SdkTracerProviderBuilder tracerProvider, LlmetryConfig config, Settings settings) {
+    for (SpanExporter exporter : config.spanExporters) {
+      tracerProvider.addSpanProcessor(processorFor(exporter, config.disableBatch, null));
+    }
+    config.spanProcessors.forEach(tracerProvider::addSpanProcessor);
+    if (settings.printTraceTrees) {
+      tracerProvider.addSpanProcessor(
+          processorFor(new TraceTreeExporter(System.err), config.disableBatch, TREE_PRINT_DELAY));
+    }
+    return tracerProvider;
+  }
+
+  private static SpanProcessor processorFor(
+      SpanExporter exporter, boolean disableBatch, Duration scheduleDelay) {
+    if (disableBatch) {
+      return SimpleSpanProcessor.create(exporter);
+    }
+    return scheduleDelay == null
+        ? BatchSpanProcessor.builder(exporter).build()
+        : BatchSpanProcessor.builder(exporter).setScheduleDelay(scheduleDelay).build();
+  }
+
+  /**
+   * With {@code disableBatch}, swaps the batch processor autoconfiguration built around the OTLP
+   * exporter for a simple one. The batch processor is shut down at once; its exporter is the
+   * wrapper below, whose shutdown leaves the real exporter open for the simple processor.
+   */
+  private static SpanProcessor unbatch(SpanProcessor processor) {
+    SpanExporter exporter = null;
+    if (processor instanceof BatchSpanProcessor) {
+      exporter = ((BatchSpanProcessor) processor).getSpanExporter();
+    } else if (processor instanceof SimpleSpanProcessor) {
+      exporter = ((SimpleSpanProcessor) processor).getSpanExporter();
+    }
+    if (!(exporter instanceof UnbatchedExporter)) {
+      return processor;
+    }
+    processor.shutdown();
+    return SimpleSpanProcessor.create(((UnbatchedExporter) exporter).delegate);
+  }
+
+  /** Marks an exporter that is to be moved from a batch to a simple processor. */
+  private static final class UnbatchedExporter implements SpanExporter {
+    final SpanExporter delegate;
+
+    UnbatchedExporter(SpanExporter delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return delegate.export(spans);
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.llmetry4j.core.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * Everything the test JVM logs or prints, from the start of the test session: java.util.logging
+ * records (the SDK's and llmetry4j's), stdout, stderr, plus what tests add (exception messages,
+ * output of forked JVMs). Installed by {@link SuiteOutputCaptureListener}.
+ */
+public final class SuiteOutputCapture {
+
+  private static final StringBuffer captured = new StringBuffer();
+  private static volatile boolean installed;
+
+  private SuiteOutputCapture() {}
+
+  static synchronized void install() {
+    if (installed) {
+      return;
+    }
+    installed = true;
+    System.setOut(tee(System.out));
+    System.setErr(tee(System.err));
+    Handler handler =
+        new Handler() {
+          private final SimpleFormatter formatter = new SimpleFormatter();
+
+          @Override
+          public void publish(LogRecord record) {
+            captured.append(formatter.format(record));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    handler.setLevel(Level.ALL);
+    Logger.getLogger("").addHandler(handler);
+    Logger.getLogger("io.llmetry4j").setLevel(Level.ALL);
+  }
+
+  public static boolean installed() {
+    return installed;
+  }
+
+  /** Adds text the suite produced outside this JVM's streams (exception messages, child output). */
+  public static void record(String text) {
+    captured.append(text).append('\n');
+  }
+
+  public static String everything() {
+    return captured.toString();
+  }
+
+  private static PrintStream tee(PrintStream original) {
+    OutputStream both =
+        new OutputStream() {
+          private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+          @Override
+          public synchronized void write(int b) {
+            original.write(b);
+            line.write(b);
+            if (b == '\n') {
+              drain();
+            }
+          }
+
+          @Override
+          public synchronized void write(byte[] b, int off, int len) {
+            original.write(b, off, len);
+            line.write(b, off, len);
+            drain();
+          }
+
+          @Override
+          public synchronized void flush() {
+            original.flush();
+            drain();
+          }
+
+          private void drain() {
+            captured.append(line.toString(StandardCharsets.UTF_8));
+            line.reset();
+          }
+        };
+    return new PrintStream(both, true, StandardCharsets.UTF_8);
+  }
+}
