@@ -25,8 +25,14 @@ final class ConfigChecks {
     }
     if (appName.length() > TENCENT_APP_NAME_MAX_LENGTH) {
       throw new IllegalArgumentException(
-          setting + " must be at most " + TENCENT_APP_NAME_MAX_LENGTH + " characters, was "
-              + appName.length() + ": '" + appName + "'");
+          setting
+              + " must be at most "
+              + TENCENT_APP_NAME_MAX_LENGTH
+              + " characters, was "
+              + appName.length()
+              + ": '"
+              + appName
+              + "'");
     }
     for (int i = 0; i < appName.length(); i++) {
       char c = appName.charAt(i);
@@ -37,8 +43,12 @@ final class ConfigChecks {
       boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
       if (!allowed) {
         throw new IllegalArgumentException(
-            setting + " may contain only lowercase letters, digits and '-'; found '" + c
-                + "' in '" + appName + "'");
+            setting
+                + " may contain only lowercase letters, digits and '-'; found '"
+                + c
+                + "' in '"
+                + appName
+                + "'");
       }
     }
     char first = appName.charAt(0);
@@ -74,6 +84,13 @@ final class ConfigChecks {
    * because gRPC addresses services by their own path.
    */
   static void checkEndpoint(String setting, String endpoint, @Nullable String protocol) {
+    if (!endpoint.contains("://")) {
+      throw new IllegalArgumentException(
+          setting
+              + " must start with http:// or https://, e.g. 'http://127.0.0.1:4317', was '"
+              + endpoint
+              + "'");
+    }
     URI uri;
     try {
       uri = new URI(endpoint);
@@ -82,11 +99,13 @@ final class ConfigChecks {
           setting + " is not a valid URL (" + e.getReason() + "): '" + endpoint + "'", e);
     }
     String scheme = uri.getScheme();
-    if (scheme == null
-        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
       throw new IllegalArgumentException(
-          setting + " must start with http:// or https://, e.g. 'http://127.0.0.1:4317',"
-              + " was '" + endpoint + "'");
+          setting
+              + " must start with http:// or https://, e.g. 'http://127.0.0.1:4317',"
+              + " was '"
+              + endpoint
+              + "'");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new IllegalArgumentException(
@@ -96,8 +115,11 @@ final class ConfigChecks {
       String path = uri.getRawPath();
       if (path != null && !path.isEmpty() && !path.equals("/")) {
         throw new IllegalArgumentException(
-            setting + " must not have a path with protocol grpc (found '" + path
-                + "'); use scheme://host:port, or set protocol 'http/protobuf': '" + endpoint
+            setting
+                + " must not have a path with protocol grpc (found '"
+                + path
+                + "'); use scheme://host:port, or set protocol 'http/protobuf': '"
+                + endpoint
                 + "'");
       }
     }

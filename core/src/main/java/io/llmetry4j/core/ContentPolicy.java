@@ -80,7 +80,12 @@ final class ContentPolicy {
 
   @Override
   public String toString() {
-    return "ContentPolicy{capture=" + capture + ", maxLength=" + maxLength
-        + ", redactor=" + (redactor == null ? "none" : "set") + '}';
+    return "ContentPolicy{capture="
+        + capture
+        + ", maxLength="
+        + maxLength
+        + ", redactor="
+        + (redactor == null ? "none" : "set")
+        + '}';
   }
 }

@@ -78,8 +78,9 @@ public final class LlmTelemetry {
   }
 
   /**
-   * Whether prompts, answers, documents, queries and tool arguments may be recorded. Instrumentations
-   * check this before building content, so that nothing is serialised when it is off.
+   * Whether prompts, answers, documents, queries and tool arguments may be recorded.
+   * Instrumentations check this before building content, so that nothing is serialised when it is
+   * off.
    */
   public boolean captureContent() {
     return contentPolicy.capture();
@@ -148,8 +149,9 @@ public final class LlmTelemetry {
     }
 
     /**
-     * Characters kept per captured value (default {@value LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}); the
-     * rest is cut and replaced by a marker naming the original length.
+     * Characters kept per captured value (default {@value
+     * LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}); the rest is cut and replaced by a marker naming
+     * the original length.
      */
     public Builder maxContentLength(int maxContentLength) {
       if (maxContentLength < 1) {

@@ -25,8 +25,8 @@ import javax.annotation.Nullable;
  *     ...
  * }</pre>
  *
- * <p>{@link #close()} flushes and shuts the SDK down; a JVM shutdown hook does the same, bounded
- * by {@link LlmetryConfig.Builder#shutdownTimeout}, for applications that never call it.
+ * <p>{@link #close()} flushes and shuts the SDK down; a JVM shutdown hook does the same, bounded by
+ * {@link LlmetryConfig.Builder#shutdownTimeout}, for applications that never call it.
  */
 public final class Llmetry implements AutoCloseable {
 

@@ -62,7 +62,8 @@ public final class LlmetryConfig {
 
   private LlmetryConfig(Builder builder) {
     this.appName = builder.appName;
-    this.resourceAttributes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.resourceAttributes));
+    this.resourceAttributes =
+        Collections.unmodifiableMap(new LinkedHashMap<>(builder.resourceAttributes));
     this.endpoint = builder.endpoint;
     this.protocol = builder.protocol;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
@@ -94,7 +95,10 @@ public final class LlmetryConfig {
    */
   public static Builder tencentApm(String endpoint, String token, String appName) {
     ConfigChecks.checkToken(token);
-    return new Builder(true).endpoint(endpoint).appName(appName).resourceAttribute(TOKEN_ATTRIBUTE, token);
+    return new Builder(true)
+        .endpoint(endpoint)
+        .appName(appName)
+        .resourceAttribute(TOKEN_ATTRIBUTE, token);
   }
 
   /** Secrets (the token attribute, header values) are masked. */
@@ -104,12 +108,31 @@ public final class LlmetryConfig {
     shownAttributes.computeIfPresent(TOKEN_ATTRIBUTE, (k, v) -> "****");
     Map<String, String> shownHeaders = new LinkedHashMap<>();
     headers.keySet().forEach(k -> shownHeaders.put(k, "****"));
-    return "LlmetryConfig{appName=" + appName + ", resourceAttributes=" + shownAttributes
-        + ", endpoint=" + endpoint + ", protocol=" + protocol + ", headers=" + shownHeaders
-        + ", spanExporters=" + spanExporters.size() + ", spanProcessors=" + spanProcessors.size()
-        + ", disableBatch=" + disableBatch + ", metrics=" + metrics + ", captureContent="
-        + captureContent + ", maxContentLength=" + maxContentLength + ", registerGlobal="
-        + registerGlobal + '}';
+    return "LlmetryConfig{appName="
+        + appName
+        + ", resourceAttributes="
+        + shownAttributes
+        + ", endpoint="
+        + endpoint
+        + ", protocol="
+        + protocol
+        + ", headers="
+        + shownHeaders
+        + ", spanExporters="
+        + spanExporters.size()
+        + ", spanProcessors="
+        + spanProcessors.size()
+        + ", disableBatch="
+        + disableBatch
+        + ", metrics="
+        + metrics
+        + ", captureContent="
+        + captureContent
+        + ", maxContentLength="
+        + maxContentLength
+        + ", registerGlobal="
+        + registerGlobal
+        + '}';
   }
 
   /** Builder of {@link LlmetryConfig}. */
@@ -173,8 +196,8 @@ public final class LlmetryConfig {
     }
 
     /**
-     * {@code grpc} (default, as in the Tencent APM guide) or {@code http/protobuf}.
-     * Env: {@code OTEL_EXPORTER_OTLP_PROTOCOL}.
+     * {@code grpc} (default, as in the Tencent APM guide) or {@code http/protobuf}. Env: {@code
+     * OTEL_EXPORTER_OTLP_PROTOCOL}.
      */
     public Builder protocol(String protocol) {
       ConfigChecks.checkProtocol("protocol", requireNonNull(protocol, "protocol"));
@@ -188,7 +211,9 @@ public final class LlmetryConfig {
       return this;
     }
 
-    /** An extra exporter, fed by a batch processor (or a simple one after {@link #disableBatch}). */
+    /**
+     * An extra exporter, fed by a batch processor (or a simple one after {@link #disableBatch}).
+     */
     public Builder spanExporter(SpanExporter spanExporter) {
       spanExporters.add(requireNonNull(spanExporter, "spanExporter"));
       return this;
@@ -200,13 +225,18 @@ public final class LlmetryConfig {
       return this;
     }
 
-    /** Export each span as it ends (simple processor) rather than in batches: for scripts and tests. */
+    /**
+     * Export each span as it ends (simple processor) rather than in batches: for scripts and tests.
+     */
     public Builder disableBatch() {
       this.disableBatch = true;
       return this;
     }
 
-    /** Propagators (default W3C {@code tracecontext} and {@code baggage}). Env: {@code OTEL_PROPAGATORS}. */
+    /**
+     * Propagators (default W3C {@code tracecontext} and {@code baggage}). Env: {@code
+     * OTEL_PROPAGATORS}.
+     */
     public Builder propagators(TextMapPropagator... propagators) {
       this.propagators = Arrays.asList(propagators.clone());
       this.propagators.forEach(p -> requireNonNull(p, "propagator"));
@@ -228,14 +258,18 @@ public final class LlmetryConfig {
     /**
      * Record prompts, answers, documents, queries and tool arguments. Default off. <b>Privacy:</b>
      * only turn on where the backend may hold that data. Env: {@code
-     * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true} or {@code TRACELOOP_TRACE_CONTENT=true}.
+     * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true} or {@code
+     * TRACELOOP_TRACE_CONTENT=true}.
      */
     public Builder captureContent(boolean captureContent) {
       this.captureContent = captureContent;
       return this;
     }
 
-    /** Characters kept per captured value (default {@value LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}). */
+    /**
+     * Characters kept per captured value (default {@value
+     * LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}).
+     */
     public Builder maxContentLength(int maxContentLength) {
       if (maxContentLength < 1) {
         throw new IllegalArgumentException(
@@ -245,7 +279,9 @@ public final class LlmetryConfig {
       return this;
     }
 
-    /** Applied to every captured string before it is recorded; if it throws, the value is dropped. */
+    /**
+     * Applied to every captured string before it is recorded; if it throws, the value is dropped.
+     */
     public Builder contentRedactor(Function<String, String> contentRedactor) {
       this.contentRedactor = requireNonNull(contentRedactor, "contentRedactor");
       return this;
@@ -267,7 +303,8 @@ public final class LlmetryConfig {
     public Builder shutdownTimeout(Duration shutdownTimeout) {
       requireNonNull(shutdownTimeout, "shutdownTimeout");
       if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
-        throw new IllegalArgumentException("shutdownTimeout must be positive, was " + shutdownTimeout);
+        throw new IllegalArgumentException(
+            "shutdownTimeout must be positive, was " + shutdownTimeout);
       }
       this.shutdownTimeout = shutdownTimeout;
       return this;

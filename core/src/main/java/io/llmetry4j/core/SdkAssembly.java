@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SdkAssembly {
 
-  static final String CAPTURE_CONTENT_PROPERTY = "otel.instrumentation.genai.capture.message.content";
+  static final String CAPTURE_CONTENT_PROPERTY =
+      "otel.instrumentation.genai.capture.message.content";
   static final String TRACELOOP_TRACE_CONTENT_PROPERTY = "traceloop.trace.content";
 
   /** How soon the embedded default prints a finished trace. */
@@ -172,7 +173,8 @@ final class SdkAssembly {
     StringJoiner joined = new StringJoiner(",");
     headers.forEach(
         (key, value) ->
-            joined.add(key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")));
+            joined.add(
+                key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20")));
     return joined.toString();
   }
 

@@ -111,7 +111,8 @@ public final class SemconvAttributes {
       AttributeKey.stringKey("gen_ai.workflow.name");
 
   // db.* (model/db/registry.yaml)
-  public static final AttributeKey<String> DB_SYSTEM_NAME = AttributeKey.stringKey("db.system.name");
+  public static final AttributeKey<String> DB_SYSTEM_NAME =
+      AttributeKey.stringKey("db.system.name");
   public static final AttributeKey<String> DB_COLLECTION_NAME =
       AttributeKey.stringKey("db.collection.name");
   public static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey("db.namespace");
@@ -124,7 +125,8 @@ public final class SemconvAttributes {
       AttributeKey.longKey("db.response.returned_rows");
 
   // server.* (model/server/registry.yaml)
-  public static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  public static final AttributeKey<String> SERVER_ADDRESS =
+      AttributeKey.stringKey("server.address");
   public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
 
   // error.* (model/error/registry.yaml)

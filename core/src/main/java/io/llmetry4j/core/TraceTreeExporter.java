@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The embedded default exporter: prints each finished trace as an indented tree, so that traces
- * are seen without any backend. A trace is printed when its local root ends; what is still pending
- * is printed on flush and shutdown. Content attributes are never printed: this is a log.
+ * The embedded default exporter: prints each finished trace as an indented tree, so that traces are
+ * seen without any backend. A trace is printed when its local root ends; what is still pending is
+ * printed on flush and shutdown. Content attributes are never printed: this is a log.
  */
 final class TraceTreeExporter implements SpanExporter {
 
@@ -42,7 +42,8 @@ final class TraceTreeExporter implements SpanExporter {
           SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT.getKey(),
           SemconvAttributes.DB_QUERY_TEXT.getKey());
   // OpenLLMetry's indexed content keys: gen_ai.prompt.N.content, gen_ai.completion.N.content.
-  private static final List<String> CONTENT_PREFIXES = List.of("gen_ai.prompt.", "gen_ai.completion.");
+  private static final List<String> CONTENT_PREFIXES =
+      List.of("gen_ai.prompt.", "gen_ai.completion.");
 
   private final PrintStream out;
   private final Map<String, List<SpanData>> pendingByTrace = new LinkedHashMap<>();

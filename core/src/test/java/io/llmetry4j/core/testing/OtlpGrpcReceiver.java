@@ -40,8 +40,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
               ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
             for (String key : headers.keys()) {
               if (!key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-                String value =
-                    headers.get(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
+                String value = headers.get(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
                 if (value != null) {
                   lastHeaders.put(key, value);
                 }

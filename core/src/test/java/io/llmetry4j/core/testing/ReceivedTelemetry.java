@@ -36,14 +36,16 @@ public final class ReceivedTelemetry {
         request ->
             request
                 .getResourceSpansList()
-                .forEach(rs -> rs.getScopeSpansList().forEach(ss -> spans.addAll(ss.getSpansList()))));
+                .forEach(
+                    rs -> rs.getScopeSpansList().forEach(ss -> spans.addAll(ss.getSpansList()))));
     return spans;
   }
 
   /** Resources of every exported batch of spans. */
   public synchronized List<Resource> spanResources() {
     List<Resource> resources = new ArrayList<>();
-    traceRequests.forEach(r -> r.getResourceSpansList().forEach(rs -> resources.add(rs.getResource())));
+    traceRequests.forEach(
+        r -> r.getResourceSpansList().forEach(rs -> resources.add(rs.getResource())));
     return resources;
   }
 
@@ -54,7 +56,9 @@ public final class ReceivedTelemetry {
             request
                 .getResourceMetricsList()
                 .forEach(
-                    rm -> rm.getScopeMetricsList().forEach(sm -> metrics.addAll(sm.getMetricsList()))));
+                    rm ->
+                        rm.getScopeMetricsList()
+                            .forEach(sm -> metrics.addAll(sm.getMetricsList()))));
     return metrics;
   }
 

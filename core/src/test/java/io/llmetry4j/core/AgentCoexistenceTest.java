@@ -1,0 +1,82 @@
+package io.llmetry4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmetry4j.core.testing.OtlpGrpcReceiver;
+import io.llmetry4j.core.testing.SuiteOutputCapture;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A Java agent registered GlobalOpenTelemetry first: init reuses it and builds no SDK. */
+class AgentCoexistenceTest {
+
+  private final InMemorySpanExporter agentExporter = InMemorySpanExporter.create();
+  private final OpenTelemetrySdk agentSdk =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(agentExporter))
+                  .build())
+          .build();
+
+  @AfterEach
+  void resetGlobal() {
+    GlobalOpenTelemetry.resetForTest();
+    agentSdk.close();
+  }
+
+  @Test
+  void init_reuses_the_global_instance_and_exports_nothing_itself() throws Exception {
+    GlobalOpenTelemetry.resetForTest();
+    GlobalOpenTelemetry.set(agentSdk);
+    long hooksBefore = shutdownThreads();
+
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      Llmetry llmetry = Llmetry.init(OtlpExportTest.plainConfig(receiver.endpoint()).build());
+
+      assertThat(llmetry.openTelemetry()).isSameAs(GlobalOpenTelemetry.get());
+      llmetry.telemetry().tracer().spanBuilder("via-agent").startSpan().end();
+      llmetry.close();
+
+      assertThat(agentExporter.getFinishedSpanItems())
+          .extracting(SpanData::getName)
+          .containsExactly("via-agent");
+      assertThat(
+              agentExporter.getFinishedSpanItems().get(0).getInstrumentationScopeInfo().getName())
+          .isEqualTo("io.llmetry4j");
+      assertThat(receiver.received().spans()).isEmpty();
+      // close() leaves the agent's SDK running.
+      GlobalOpenTelemetry.getTracer("app").spanBuilder("after-close").startSpan().end();
+      assertThat(agentExporter.getFinishedSpanItems()).hasSize(2);
+    }
+    assertThat(shutdownThreads()).isEqualTo(hooksBefore);
+    assertThat(SuiteOutputCapture.everything())
+        .contains("an OpenTelemetry instance is already registered");
+  }
+
+  @Test
+  void without_an_agent_init_registers_its_sdk_as_global() throws Exception {
+    GlobalOpenTelemetry.resetForTest();
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      Llmetry llmetry =
+          Llmetry.init(
+              LlmetryConfig.builder().endpoint(receiver.endpoint()).shutdownHook(false).build());
+      GlobalOpenTelemetry.getTracer("app").spanBuilder("through-global").startSpan().end();
+      llmetry.close();
+
+      assertThat(OtlpExportTest.spanNames(receiver.received())).containsExactly("through-global");
+    }
+  }
+
+  private static long shutdownThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("llmetry4j-shutdown"))
+        .count();
+  }
+}

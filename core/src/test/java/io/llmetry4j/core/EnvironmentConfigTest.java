@@ -1,0 +1,210 @@
+package io.llmetry4j.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmetry4j.core.testing.OtlpGrpcReceiver;
+import io.llmetry4j.core.testing.OtlpHttpReceiver;
+import io.llmetry4j.core.testing.ReceivedTelemetry;
+import io.llmetry4j.core.testing.SuiteOutputCapture;
+import io.llmetry4j.core.testing.TestSecrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The OTEL_* environment, proven in forked JVMs whose environment the test sets: values reach the
+ * exported resource and endpoint, and builder values override them.
+ */
+class EnvironmentConfigTest {
+
+  /** Exit code and output (stdout and stderr together) of one child run. */
+  record ChildRun(int exitCode, String output) {}
+
+  @Test
+  void environment_sets_service_resource_and_endpoint_with_grpc_by_default() throws Exception {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      ChildRun run =
+          runChild(
+              Map.of(
+                  "OTEL_SERVICE_NAME",
+                  "env-service",
+                  "OTEL_RESOURCE_ATTRIBUTES",
+                  "token=" + TestSecrets.TOKEN + ",host.name=env-host",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT",
+                  receiver.endpoint()));
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(OtlpExportTest.spanNames(receiver.received())).containsExactly("child-span");
+      assertThat(resource(receiver.received()))
+          .containsEntry("service.name", "env-service")
+          .containsEntry("token", TestSecrets.TOKEN)
+          .containsEntry("host.name", "env-host");
+      assertThat(run.output()).contains("captureContent=false");
+    }
+  }
+
+  @Test
+  void builder_values_override_the_environment() throws Exception {
+    try (OtlpGrpcReceiver fromEnv = OtlpGrpcReceiver.start();
+        OtlpGrpcReceiver fromBuilder = OtlpGrpcReceiver.start()) {
+      ChildRun run =
+          runChild(
+              Map.of(
+                  "OTEL_SERVICE_NAME", "env-service",
+                  "OTEL_RESOURCE_ATTRIBUTES", "token=" + TestSecrets.TOKEN + ",host.name=env-host",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT", fromEnv.endpoint(),
+                  "OTEL_EXPORTER_OTLP_HEADERS", "x-env=1,x-both=env",
+                  "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true"),
+              "appName=builder-service",
+              "hostName=builder-host",
+              "endpoint=" + fromBuilder.endpoint(),
+              "header=x-both:builder",
+              "capture=false");
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(fromEnv.received().spans()).isEmpty();
+      assertThat(OtlpExportTest.spanNames(fromBuilder.received())).containsExactly("child-span");
+      assertThat(resource(fromBuilder.received()))
+          .containsEntry("service.name", "builder-service")
+          .containsEntry("host.name", "builder-host")
+          .containsEntry("token", TestSecrets.TOKEN);
+      assertThat(fromBuilder.lastHeaders())
+          .containsEntry("x-env", "1")
+          .containsEntry("x-both", "builder");
+      assertThat(run.output()).contains("captureContent=false");
+    }
+  }
+
+  @Test
+  void protocol_comes_from_the_environment() throws Exception {
+    try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start()) {
+      ChildRun run =
+          runChild(
+              Map.of(
+                  "OTEL_SERVICE_NAME", "http-service",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+                  "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"));
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(OtlpExportTest.spanNames(receiver.received())).containsExactly("child-span");
+      assertThat(resource(receiver.received())).containsEntry("service.name", "http-service");
+    }
+  }
+
+  @Test
+  void sdk_disabled_exports_nothing() throws Exception {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      ChildRun run =
+          runChild(
+              Map.of(
+                  "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(), "OTEL_SDK_DISABLED", "true"));
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.output()).contains("child done");
+      assertThat(receiver.received().spans()).isEmpty();
+    }
+  }
+
+  @Test
+  void sampler_comes_from_the_environment() throws Exception {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      ChildRun run =
+          runChild(
+              Map.of(
+                  "OTEL_EXPORTER_OTLP_ENDPOINT",
+                  receiver.endpoint(),
+                  "OTEL_TRACES_SAMPLER",
+                  "always_off"));
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.output()).contains("child done");
+      assertThat(receiver.received().spans()).isEmpty();
+    }
+  }
+
+  @Test
+  void propagators_default_to_tracecontext_and_baggage_and_follow_env_then_builder()
+      throws Exception {
+    assertThat(runChild(Map.of()).output())
+        .contains("propagatorFields=[traceparent, tracestate, baggage]");
+    assertThat(runChild(Map.of("OTEL_PROPAGATORS", "tracecontext")).output())
+        .contains("propagatorFields=[traceparent, tracestate]");
+    assertThat(runChild(Map.of("OTEL_PROPAGATORS", "tracecontext"), "propagators=baggage").output())
+        .contains("propagatorFields=[baggage]");
+  }
+
+  @Test
+  void content_capture_is_off_by_default_and_each_environment_switch_turns_it_on()
+      throws Exception {
+    assertThat(runChild(Map.of()).output()).contains("captureContent=false");
+    assertThat(
+            runChild(Map.of("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true")).output())
+        .contains("captureContent=true");
+    assertThat(runChild(Map.of("TRACELOOP_TRACE_CONTENT", "true")).output())
+        .contains("captureContent=true");
+    assertThat(runChild(Map.of("TRACELOOP_TRACE_CONTENT", "true"), "capture=false").output())
+        .contains("captureContent=false");
+  }
+
+  @Test
+  void bad_environment_endpoint_fails_init_naming_the_variable() throws Exception {
+    ChildRun run = runChild(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "127.0.0.1:4317"));
+
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.output())
+        .contains("OTEL_EXPORTER_OTLP_ENDPOINT must start with http:// or https://")
+        .contains("'127.0.0.1:4317'")
+        .doesNotContain("child done");
+  }
+
+  @Test
+  void shutdown_hook_exports_pending_spans_when_the_application_never_closes() throws Exception {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      ChildRun run =
+          runChild(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint()), "close=false");
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(OtlpExportTest.spanNames(receiver.received())).containsExactly("child-span");
+    }
+  }
+
+  private static Map<String, String> resource(ReceivedTelemetry received) {
+    assertThat(received.spanResources()).isNotEmpty();
+    return ReceivedTelemetry.stringAttributes(received.spanResources().get(0).getAttributesList());
+  }
+
+  /** Runs {@link EnvironmentChild} with exactly {@code env} as its OTEL_/TRACELOOP_ variables. */
+  static ChildRun runChild(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(EnvironmentChild.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // The child sees only the variables under test, whatever the surrounding CI sets.
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("OTEL_") || k.startsWith("TRACELOOP_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("child JVM did not exit");
+    }
+    String text = new String(output, StandardCharsets.UTF_8);
+    SuiteOutputCapture.record(text);
+    return new ChildRun(process.exitValue(), text);
+  }
+}
