@@ -80,6 +80,14 @@ class OtlpExportTest {
       assertThat(byName.get("middle").getParentSpanId()).isEqualTo(byName.get("outer").getSpanId());
       assertThat(byName.get("inner").getParentSpanId()).isEqualTo(byName.get("middle").getSpanId());
       assertThat(byName.get("inner").getTraceId()).isEqualTo(byName.get("outer").getTraceId());
+      assertThat(receiver.received().scopeSpans())
+          .allSatisfy(
+              scope -> {
+                assertThat(scope.getScope().getName()).isEqualTo("io.llmetry4j");
+                assertThat(scope.getScope().getVersion()).isEqualTo("0.1.0-SNAPSHOT");
+                assertThat(scope.getSchemaUrl())
+                    .isEqualTo("https://opentelemetry.io/schemas/1.41.1");
+              });
     }
   }
 

@@ -41,6 +41,15 @@ public final class ReceivedTelemetry {
     return spans;
   }
 
+  /** Every exported group of spans with its instrumentation scope and schema URL. */
+  public synchronized List<io.opentelemetry.proto.trace.v1.ScopeSpans> scopeSpans() {
+    List<io.opentelemetry.proto.trace.v1.ScopeSpans> scopes = new ArrayList<>();
+    traceRequests.forEach(
+        request ->
+            request.getResourceSpansList().forEach(rs -> scopes.addAll(rs.getScopeSpansList())));
+    return scopes;
+  }
+
   /** Resources of every exported batch of spans. */
   public synchronized List<Resource> spanResources() {
     List<Resource> resources = new ArrayList<>();
