@@ -37,8 +37,10 @@ public final class LlmTelemetry {
   private final Tracer tracer;
   private final Meter meter;
   private final ContentPolicy contentPolicy;
+  private final boolean openLlmetryCompat;
 
-  private LlmTelemetry(OpenTelemetry openTelemetry, ContentPolicy contentPolicy) {
+  private LlmTelemetry(
+      OpenTelemetry openTelemetry, ContentPolicy contentPolicy, boolean openLlmetryCompat) {
     this.openTelemetry = openTelemetry;
     this.tracer =
         openTelemetry
@@ -53,6 +55,7 @@ public final class LlmTelemetry {
             .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
             .build();
     this.contentPolicy = contentPolicy;
+    this.openLlmetryCompat = openLlmetryCompat;
   }
 
   /** Starts a builder for telemetry reporting to {@code openTelemetry}. */
@@ -86,6 +89,15 @@ public final class LlmTelemetry {
     return contentPolicy.capture();
   }
 
+  /**
+   * Whether spans also carry the attributes OpenLLMetry emits ({@code gen_ai.system}, {@code
+   * llm.*}, {@code gen_ai.prompt.N.*}, {@code traceloop.*}), for backends and dashboards built for
+   * OpenLLMetry data.
+   */
+  public boolean openLlmetryCompat() {
+    return openLlmetryCompat;
+  }
+
   /** Characters kept per captured value; longer values are cut and end with a marker. */
   public int maxContentLength() {
     return contentPolicy.maxLength();
@@ -103,7 +115,7 @@ public final class LlmTelemetry {
 
   @Override
   public String toString() {
-    return "LlmTelemetry{" + contentPolicy + '}';
+    return "LlmTelemetry{" + contentPolicy + ", openLlmetryCompat=" + openLlmetryCompat + '}';
   }
 
   /** The llmetry4j version, the instrumentation scope version of its spans. */
@@ -132,6 +144,7 @@ public final class LlmTelemetry {
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
     private boolean captureContent;
+    private boolean openLlmetryCompat;
     private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
     @Nullable private Function<String, String> contentRedactor;
 
@@ -171,9 +184,21 @@ public final class LlmTelemetry {
       return this;
     }
 
+    /**
+     * Also emit OpenLLMetry's attribute names (default off): {@code gen_ai.system}, {@code
+     * llm.request.type}, {@code llm.usage.total_tokens}, and with content capture on {@code
+     * gen_ai.prompt.N.*} / {@code gen_ai.completion.N.*}.
+     */
+    public Builder openLlmetryCompat(boolean openLlmetryCompat) {
+      this.openLlmetryCompat = openLlmetryCompat;
+      return this;
+    }
+
     public LlmTelemetry build() {
       return new LlmTelemetry(
-          openTelemetry, new ContentPolicy(captureContent, maxContentLength, contentRedactor));
+          openTelemetry,
+          new ContentPolicy(captureContent, maxContentLength, contentRedactor),
+          openLlmetryCompat);
     }
   }
 }

@@ -96,6 +96,7 @@ public final class Llmetry implements AutoCloseable {
     LlmTelemetry.Builder builder =
         LlmTelemetry.builder(openTelemetry)
             .captureContent(settings.captureContent)
+            .openLlmetryCompat(settings.openLlmetryCompat)
             .maxContentLength(config.maxContentLength);
     if (config.contentRedactor != null) {
       builder.contentRedactor(config.contentRedactor);

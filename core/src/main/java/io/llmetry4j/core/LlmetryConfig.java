@@ -54,6 +54,7 @@ public final class LlmetryConfig {
   @Nullable final Sampler sampler;
   @Nullable final Boolean metrics;
   @Nullable final Boolean captureContent;
+  @Nullable final Boolean openLlmetryCompat;
   final int maxContentLength;
   @Nullable final Function<String, String> contentRedactor;
   final boolean registerGlobal;
@@ -74,6 +75,7 @@ public final class LlmetryConfig {
     this.sampler = builder.sampler;
     this.metrics = builder.metrics;
     this.captureContent = builder.captureContent;
+    this.openLlmetryCompat = builder.openLlmetryCompat;
     this.maxContentLength = builder.maxContentLength;
     this.contentRedactor = builder.contentRedactor;
     this.registerGlobal = builder.registerGlobal;
@@ -150,6 +152,7 @@ public final class LlmetryConfig {
     @Nullable private Sampler sampler;
     @Nullable private Boolean metrics;
     @Nullable private Boolean captureContent;
+    @Nullable private Boolean openLlmetryCompat;
     private int maxContentLength = LlmTelemetry.DEFAULT_MAX_CONTENT_LENGTH;
     @Nullable private Function<String, String> contentRedactor;
     private boolean registerGlobal = true;

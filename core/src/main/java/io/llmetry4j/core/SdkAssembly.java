@@ -36,6 +36,7 @@ final class SdkAssembly {
   static final String CAPTURE_CONTENT_PROPERTY =
       "otel.instrumentation.genai.capture.message.content";
   static final String TRACELOOP_TRACE_CONTENT_PROPERTY = "traceloop.trace.content";
+  static final String OPENLLMETRY_COMPAT_PROPERTY = "llmetry4j.openllmetry.compat";
 
   /** How soon the embedded default prints a finished trace. */
   private static final Duration TREE_PRINT_DELAY = Duration.ofMillis(200);
@@ -56,6 +57,7 @@ final class SdkAssembly {
   /** Settings llmetry4j reads from the same configuration the SDK sees. */
   static final class Settings {
     boolean captureContent;
+    boolean openLlmetryCompat;
     boolean printTraceTrees;
     boolean sdkDisabled;
   }
@@ -102,6 +104,7 @@ final class SdkAssembly {
             })
         .build();
     settings.captureContent = captureContent(config, seen.get());
+    settings.openLlmetryCompat = openLlmetryCompat(config, seen.get());
     return settings;
   }
 
@@ -157,6 +160,7 @@ final class SdkAssembly {
       overrides.put("otel.metrics.exporter", "none");
     }
     settings.captureContent = captureContent(config, env);
+    settings.openLlmetryCompat = openLlmetryCompat(config, env);
     return overrides;
   }
 
@@ -166,6 +170,13 @@ final class SdkAssembly {
     }
     return env.getBoolean(CAPTURE_CONTENT_PROPERTY, false)
         || env.getBoolean(TRACELOOP_TRACE_CONTENT_PROPERTY, false);
+  }
+
+  static boolean openLlmetryCompat(LlmetryConfig config, ConfigProperties env) {
+    if (config.openLlmetryCompat != null) {
+      return config.openLlmetryCompat;
+    }
+    return env.getBoolean(OPENLLMETRY_COMPAT_PROPERTY, false);
   }
 
   /** The W3C-baggage-like form of OTEL_EXPORTER_OTLP_HEADERS: values percent-encoded. */

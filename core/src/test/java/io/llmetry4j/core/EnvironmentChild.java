@@ -48,6 +48,7 @@ public final class EnvironmentChild {
     Llmetry llmetry = Llmetry.init(builder.build());
     llmetry.telemetry().tracer().spanBuilder("child-span").startSpan().end();
     System.out.println("captureContent=" + llmetry.telemetry().captureContent());
+    System.out.println("openLlmetryCompat=" + llmetry.telemetry().openLlmetryCompat());
     System.out.println(
         "propagatorFields="
             + llmetry.openTelemetry().getPropagators().getTextMapPropagator().fields());

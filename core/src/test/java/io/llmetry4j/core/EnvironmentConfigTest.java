@@ -153,6 +153,13 @@ class EnvironmentConfigTest {
   }
 
   @Test
+  void openllmetry_compat_is_off_by_default_and_the_environment_turns_it_on() throws Exception {
+    assertThat(runChild(Map.of()).output()).contains("openLlmetryCompat=false");
+    assertThat(runChild(Map.of("LLMETRY4J_OPENLLMETRY_COMPAT", "true")).output())
+        .contains("openLlmetryCompat=true");
+  }
+
+  @Test
   void bad_environment_endpoint_fails_init_naming_the_variable() throws Exception {
     ChildRun run = runChild(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "127.0.0.1:4317"));
 
@@ -194,7 +201,8 @@ class EnvironmentConfigTest {
     builder
         .environment()
         .keySet()
-        .removeIf(k -> k.startsWith("OTEL_") || k.startsWith("TRACELOOP_"));
+        .removeIf(
+            k -> k.startsWith("OTEL_") || k.startsWith("TRACELOOP_") || k.startsWith("LLMETRY4J_"));
     builder.environment().putAll(env);
     Process process = builder.start();
     process.getOutputStream().close();

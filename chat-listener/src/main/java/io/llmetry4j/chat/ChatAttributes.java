@@ -1,0 +1,166 @@
+package io.llmetry4j.chat;
+
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_OUTPUT_TYPE;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_FREQUENCY_PENALTY;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_MAX_TOKENS;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_PRESENCE_PENALTY;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_SEED;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_STOP_SEQUENCES;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_TEMPERATURE;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_TOP_K;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_TOP_P;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_FINISH_REASONS;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_ID;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_USAGE_INPUT_TOKENS;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
+import static io.llmetry4j.core.SemconvAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
+
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import dev.langchain4j.model.output.TokenUsage;
+import io.opentelemetry.api.trace.Span;
+import java.util.List;
+import javax.annotation.Nullable;
+
+/**
+ * Reads span attributes from LangChain4j requests and responses: one small method per group, nulls
+ * in, nothing thrown, absent values left unset.
+ */
+final class ChatAttributes {
+
+  private ChatAttributes() {}
+
+  static void onRequestParameters(Span span, ChatRequest request) {
+    ChatRequestParameters parameters = request.parameters();
+    if (parameters == null) {
+      return;
+    }
+    setIfPresent(span, GEN_AI_REQUEST_TEMPERATURE, parameters.temperature());
+    setIfPresent(span, GEN_AI_REQUEST_TOP_P, parameters.topP());
+    Integer topK = parameters.topK();
+    if (topK != null) {
+      span.setAttribute(GEN_AI_REQUEST_TOP_K, topK.doubleValue());
+    }
+    Integer maxTokens = parameters.maxOutputTokens();
+    if (maxTokens != null) {
+      span.setAttribute(GEN_AI_REQUEST_MAX_TOKENS, maxTokens.longValue());
+    }
+    List<String> stop = parameters.stopSequences();
+    if (stop != null && !stop.isEmpty()) {
+      span.setAttribute(GEN_AI_REQUEST_STOP_SEQUENCES, stop);
+    }
+    setIfPresent(span, GEN_AI_REQUEST_FREQUENCY_PENALTY, parameters.frequencyPenalty());
+    setIfPresent(span, GEN_AI_REQUEST_PRESENCE_PENALTY, parameters.presencePenalty());
+    Long seed = ProviderExtras.SEED.readLong(parameters);
+    if (seed != null) {
+      span.setAttribute(GEN_AI_REQUEST_SEED, seed);
+    }
+    ResponseFormat format = parameters.responseFormat();
+    if (format != null && format.type() == ResponseFormatType.JSON) {
+      span.setAttribute(GEN_AI_OUTPUT_TYPE, "json");
+    }
+  }
+
+  /** Response attributes; returns the mapped finish reason (null if none was reported). */
+  @Nullable
+  static String onResponse(Span span, ChatResponse response) {
+    ChatResponseMetadata metadata = response.metadata();
+    if (metadata == null) {
+      return null;
+    }
+    if (metadata.id() != null) {
+      span.setAttribute(GEN_AI_RESPONSE_ID, metadata.id());
+    }
+    if (metadata.modelName() != null) {
+      span.setAttribute(GEN_AI_RESPONSE_MODEL, metadata.modelName());
+    }
+    String finishReason = ProviderNames.finishReason(metadata.finishReason());
+    if (finishReason != null) {
+      span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(finishReason));
+    }
+    TokenUsage usage = metadata.tokenUsage();
+    if (usage != null) {
+      setCount(span, GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokenCount());
+      setCount(span, GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokenCount());
+      Long cached =
+          ProviderExtras.CACHED_TOKENS.readLong(ProviderExtras.INPUT_TOKENS_DETAILS.read(usage));
+      if (cached == null) {
+        cached = ProviderExtras.CACHE_READ_INPUT_TOKENS.readLong(usage);
+      }
+      if (cached != null) {
+        span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, cached);
+      }
+      Long created = ProviderExtras.CACHE_CREATION_INPUT_TOKENS.readLong(usage);
+      if (created != null) {
+        span.setAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, created);
+      }
+      Long reasoning =
+          ProviderExtras.REASONING_TOKENS.readLong(
+              ProviderExtras.OUTPUT_TOKENS_DETAILS.read(usage));
+      if (reasoning != null) {
+        span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, reasoning);
+      }
+    }
+    return finishReason;
+  }
+
+  @Nullable
+  static Long inputTokens(@Nullable ChatResponse response) {
+    TokenUsage usage = usage(response);
+    return usage == null || usage.inputTokenCount() == null
+        ? null
+        : usage.inputTokenCount().longValue();
+  }
+
+  @Nullable
+  static Long outputTokens(@Nullable ChatResponse response) {
+    TokenUsage usage = usage(response);
+    return usage == null || usage.outputTokenCount() == null
+        ? null
+        : usage.outputTokenCount().longValue();
+  }
+
+  @Nullable
+  private static TokenUsage usage(@Nullable ChatResponse response) {
+    return response == null || response.metadata() == null
+        ? null
+        : response.metadata().tokenUsage();
+  }
+
+  /**
+   * {@code error.type}: the HTTP status code when the client reports one (anywhere in the cause
+   * chain), else the exception's class name.
+   */
+  static String errorType(Throwable error) {
+    Throwable cause = error;
+    for (int depth = 0; cause != null && depth < 8; depth++) {
+      if (cause instanceof HttpException) {
+        return Integer.toString(((HttpException) cause).statusCode());
+      }
+      cause = cause.getCause();
+    }
+    return error.getClass().getName();
+  }
+
+  private static void setIfPresent(
+      Span span, io.opentelemetry.api.common.AttributeKey<Double> key, @Nullable Double value) {
+    if (value != null) {
+      span.setAttribute(key, value);
+    }
+  }
+
+  private static void setCount(
+      Span span, io.opentelemetry.api.common.AttributeKey<Long> key, @Nullable Integer value) {
+    if (value != null) {
+      span.setAttribute(key, value.longValue());
+    }
+  }
+}
