@@ -1,0 +1,148 @@
+package io.llmetry4j.chat;
+
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.testing.ReplayHttpServer;
+import io.llmetry4j.core.testing.ReplayHttpServer.Response;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The real OpenAiChatModel against an OpenAI-format server on 127.0.0.1 (tool calls, cache). */
+class OpenAiChatListenerTest {
+
+  @RegisterExtension static final OpenTelemetryExtension otel = OpenTelemetryExtension.create();
+
+  private final ReplayHttpServer server =
+      ReplayHttpServer.start()
+          .byDefault(
+              "/v1/chat/completions",
+              body -> Response.json(200, TestResources.read("openai-tool-calls-response.json")));
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private ChatModel model(TracingChatModelListener listener) {
+    return OpenAiChatModel.builder()
+        .baseUrl(server.baseUrl() + "/v1")
+        .apiKey("test-key-not-secret")
+        .modelName("gpt-4o-mini")
+        .timeout(Duration.ofSeconds(2))
+        .maxRetries(0)
+        .listeners(List.of(listener))
+        .build();
+  }
+
+  private static ChatRequest weatherRequest() {
+    return ChatRequest.builder()
+        .messages(
+            SystemMessage.from("You are a weather assistant."),
+            UserMessage.from("What is the weather in San Francisco?"))
+        .toolSpecifications(
+            ToolSpecification.builder()
+                .name("get_current_weather")
+                .description("Current weather of a city")
+                .parameters(
+                    JsonObjectSchema.builder()
+                        .addStringProperty("location")
+                        .required("location")
+                        .build())
+                .build())
+        .build();
+  }
+
+  @Test
+  void tool_call_answer_gives_finish_reason_tool_call_and_cache_and_reasoning_tokens() {
+    ChatResponse response =
+        model(TracingChatModelListener.create(LlmTelemetry.create(otel.getOpenTelemetry())))
+            .chat(weatherRequest());
+
+    assertThat(response.aiMessage().toolExecutionRequests()).hasSize(1);
+    otel.assertTraces()
+        .hasTracesSatisfyingExactly(
+            trace ->
+                trace.hasSpansSatisfyingExactly(
+                    span ->
+                        span.hasName("chat gpt-4o-mini")
+                            .hasKind(SpanKind.CLIENT)
+                            .hasAttributesSatisfyingExactly(
+                                equalTo(SemconvAttributes.GEN_AI_OPERATION_NAME, "chat"),
+                                equalTo(SemconvAttributes.GEN_AI_PROVIDER_NAME, "openai"),
+                                equalTo(SemconvAttributes.GEN_AI_REQUEST_MODEL, "gpt-4o-mini"),
+                                equalTo(
+                                    SemconvAttributes.GEN_AI_RESPONSE_ID,
+                                    "chatcmpl-9fT3xGk2LwQpZ0aB1cDeFgHiJ"),
+                                equalTo(
+                                    SemconvAttributes.GEN_AI_RESPONSE_MODEL,
+                                    "gpt-4o-mini-2024-07-18"),
+                                equalTo(
+                                    SemconvAttributes.GEN_AI_RESPONSE_FINISH_REASONS,
+                                    List.of("tool_call")),
+                                equalTo(SemconvAttributes.GEN_AI_USAGE_INPUT_TOKENS, 82L),
+                                equalTo(SemconvAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, 17L),
+                                equalTo(
+                                    SemconvAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 64L),
+                                equalTo(
+                                    SemconvAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 5L))));
+  }
+
+  @Test
+  void tool_calls_appear_in_output_messages_and_tools_in_definitions() {
+    model(
+            TracingChatModelListener.create(
+                LlmTelemetry.builder(otel.getOpenTelemetry()).captureContent(true).build()))
+        .chat(weatherRequest());
+
+    SpanData span = otel.getSpans().get(0);
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_OUTPUT_MESSAGES))
+        .isEqualTo(
+            "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_weather_sf\","
+                + "\"name\":\"get_current_weather\",\"arguments\":"
+                + "\"{\\\"location\\\":\\\"San Francisco\\\",\\\"unit\\\":\\\"fahrenheit\\\"}\"}],"
+                + "\"finish_reason\":\"tool_call\"}]");
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_SYSTEM_INSTRUCTIONS))
+        .isEqualTo("[{\"type\":\"text\",\"content\":\"You are a weather assistant.\"}]");
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_INPUT_MESSAGES))
+        .isEqualTo(
+            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
+                + "\"content\":\"What is the weather in San Francisco?\"}]}]");
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_TOOL_DEFINITIONS))
+        .isEqualTo(
+            "[{\"type\":\"function\",\"name\":\"get_current_weather\","
+                + "\"description\":\"Current weather of a city\"}]");
+    assertThat(ContentSchemas.assertValid(span)).isEqualTo(4);
+  }
+
+  @Test
+  void deepseek_through_the_openai_client_is_named_by_the_override() {
+    model(
+            TracingChatModelListener.builder(LlmTelemetry.create(otel.getOpenTelemetry()))
+                .providerName("deepseek")
+                .server("127.0.0.1", server.port())
+                .build())
+        .chat(weatherRequest());
+
+    assertThat(otel.getSpans().get(0))
+        .hasAttribute(SemconvAttributes.GEN_AI_PROVIDER_NAME, "deepseek")
+        .hasAttribute(SemconvAttributes.SERVER_PORT, (long) server.port());
+  }
+}
