@@ -196,7 +196,20 @@ final class ChatContentJson {
     }
   }
 
+  /** Capacity for the JSON of {@code messages}: their text plus room for the structure. */
   private int estimate(List<ChatMessage> messages) {
-    return Math.min(64 + 160 * messages.size(), 1 << 16);
+    long chars = 16;
+    for (ChatMessage message : messages) {
+      chars += 64;
+      if (message instanceof UserMessage && ((UserMessage) message).hasSingleText()) {
+        chars += ((UserMessage) message).singleText().length();
+      } else if (message instanceof AiMessage && ((AiMessage) message).text() != null) {
+        chars += ((AiMessage) message).text().length();
+      } else if (message instanceof ToolExecutionResultMessage) {
+        String text = ((ToolExecutionResultMessage) message).text();
+        chars += text == null ? 0 : text.length();
+      }
+    }
+    return (int) Math.min(chars + (chars >> 4), telemetry.maxContentLength() * 4L + 4096);
   }
 }

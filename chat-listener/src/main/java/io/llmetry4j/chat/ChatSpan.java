@@ -1,18 +1,10 @@
 package io.llmetry4j.chat;
 
 import static io.llmetry4j.core.SemconvAttributes.ERROR_TYPE;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_OPERATION_NAME;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_PROVIDER_NAME;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_MODEL;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_MODEL;
 import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
-import static io.llmetry4j.core.SemconvAttributes.SERVER_ADDRESS;
-import static io.llmetry4j.core.SemconvAttributes.SERVER_PORT;
 
-import io.llmetry4j.core.SemconvAttributes;
 import io.llmetry4j.core.internal.GenAiClientMetrics;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
+import io.llmetry4j.core.internal.GenAiMetricAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +21,7 @@ final class ChatSpan {
 
   final Span span;
   private final long startNanos;
-  private final Attributes metricAttributes;
+  private final GenAiMetricAttributes metricAttributes;
   private final GenAiClientMetrics metrics;
   private final AtomicBoolean ended = new AtomicBoolean();
   private long lastChunkNanos;
@@ -38,28 +30,12 @@ final class ChatSpan {
   ChatSpan(
       Span span,
       long startNanos,
-      String provider,
-      @Nullable String requestModel,
-      @Nullable String serverAddress,
-      @Nullable Integer serverPort,
+      GenAiMetricAttributes metricAttributes,
       GenAiClientMetrics metrics) {
     this.span = span;
     this.startNanos = startNanos;
+    this.metricAttributes = metricAttributes;
     this.metrics = metrics;
-    AttributesBuilder attributes =
-        Attributes.builder()
-            .put(GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.CHAT)
-            .put(GEN_AI_PROVIDER_NAME, provider);
-    if (requestModel != null) {
-      attributes.put(GEN_AI_REQUEST_MODEL, requestModel);
-    }
-    if (serverAddress != null) {
-      attributes.put(SERVER_ADDRESS, serverAddress);
-      if (serverPort != null) {
-        attributes.put(SERVER_PORT, serverPort.longValue());
-      }
-    }
-    this.metricAttributes = attributes.build();
   }
 
   /** Whether this call already ended: later callbacks of the same call are ignored. */
@@ -74,12 +50,11 @@ final class ChatSpan {
     }
     long endNanos = System.nanoTime();
     try {
-      Attributes attributes =
-          responseModel == null
-              ? metricAttributes
-              : metricAttributes.toBuilder().put(GEN_AI_RESPONSE_MODEL, responseModel).build();
-      metrics.recordDuration(seconds(endNanos - startNanos), attributes);
-      metrics.recordTokens(inputTokens, outputTokens, attributes);
+      metrics.recordSuccess(
+          seconds(endNanos - startNanos),
+          inputTokens,
+          outputTokens,
+          metricAttributes.success(responseModel));
     } finally {
       span.end();
     }
@@ -94,9 +69,7 @@ final class ChatSpan {
       span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
       span.setAttribute(ERROR_TYPE, errorType);
       span.recordException(error);
-      metrics.recordDuration(
-          seconds(endNanos - startNanos),
-          metricAttributes.toBuilder().put(ERROR_TYPE, errorType).build());
+      metrics.recordDuration(seconds(endNanos - startNanos), metricAttributes.error(errorType));
     } finally {
       span.end();
     }
@@ -109,7 +82,8 @@ final class ChatSpan {
     }
     try {
       span.addEvent("gen_ai.stream.cancelled");
-      metrics.recordDuration(seconds(System.nanoTime() - startNanos), metricAttributes);
+      metrics.recordDuration(
+          seconds(System.nanoTime() - startNanos), metricAttributes.success(null).duration);
     } finally {
       span.end();
     }
@@ -124,9 +98,9 @@ final class ChatSpan {
       firstChunkSeen = true;
       double seconds = seconds(nowNanos - startNanos);
       span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
-      metrics.recordTimeToFirstChunk(seconds, metricAttributes);
+      metrics.recordTimeToFirstChunk(seconds, metricAttributes.base());
     } else {
-      metrics.recordTimePerOutputChunk(seconds(nowNanos - lastChunkNanos), metricAttributes);
+      metrics.recordTimePerOutputChunk(seconds(nowNanos - lastChunkNanos), metricAttributes.base());
     }
     lastChunkNanos = nowNanos;
   }

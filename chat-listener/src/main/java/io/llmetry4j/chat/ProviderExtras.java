@@ -14,8 +14,10 @@ import javax.annotation.Nullable;
  */
 final class ProviderExtras {
 
-  private static final MethodHandle ABSENT =
-      MethodHandles.constant(Object.class, null).asType(MethodType.methodType(Object.class));
+  // Stands for "no such method" so that the common case (a plain LangChain4j class) costs one
+  // ClassValue lookup and no invocation.
+  private static final MethodHandle NONE =
+      MethodHandles.dropArguments(MethodHandles.constant(Object.class, null), 0, Object.class);
 
   private final String methodName;
   private final ClassValue<MethodHandle> accessors =
@@ -45,8 +47,12 @@ final class ProviderExtras {
     if (target == null) {
       return null;
     }
+    MethodHandle accessor = accessors.get(target.getClass());
+    if (accessor == NONE) {
+      return null;
+    }
     try {
-      return accessors.get(target.getClass()).invoke(target);
+      return accessor.invoke(target);
     } catch (Throwable e) {
       return null;
     }
@@ -62,17 +68,13 @@ final class ProviderExtras {
     try {
       Method method = type.getMethod(name);
       if (Modifier.isStatic(method.getModifiers())) {
-        return dropReceiver();
+        return NONE;
       }
       return MethodHandles.publicLookup()
           .unreflect(method)
           .asType(MethodType.methodType(Object.class, Object.class));
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return dropReceiver();
+      return NONE;
     }
-  }
-
-  private static MethodHandle dropReceiver() {
-    return MethodHandles.dropArguments(ABSENT, 0, Object.class);
   }
 }

@@ -68,6 +68,7 @@ public final class TracingChatModelListener implements ChatModelListener {
   private final boolean openLlmetryCompat;
   private final GenAiClientMetrics metrics;
   private final ChatContentJson contentJson;
+  private final ModelEntries modelEntries;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
   private TracingChatModelListener(Builder builder) {
@@ -81,6 +82,7 @@ public final class TracingChatModelListener implements ChatModelListener {
             : telemetry.openLlmetryCompat();
     this.metrics = new GenAiClientMetrics(telemetry.meter());
     this.contentJson = new ChatContentJson(telemetry);
+    this.modelEntries = new ModelEntries(serverAddress, serverPort);
   }
 
   /** A listener with the telemetry's settings (content capture, compat mode). */
@@ -110,11 +112,12 @@ public final class TracingChatModelListener implements ChatModelListener {
           providerName != null ? providerName : ProviderNames.providerName(context.modelProvider());
       Context parent = Context.current();
       StreamingCall streaming = StreamingCall.from(parent);
+      ModelEntries.Entry entry = modelEntries.get(provider, model);
 
       SpanBuilder spanBuilder =
           telemetry
               .tracer()
-              .spanBuilder(model == null ? "chat" : "chat " + model)
+              .spanBuilder(entry.spanName)
               .setSpanKind(SpanKind.CLIENT)
               .setParent(parent)
               .setAttribute(GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.CHAT)
@@ -137,9 +140,7 @@ public final class TracingChatModelListener implements ChatModelListener {
             .setAttribute(OpenLlmetryAttributes.LLM_REQUEST_TYPE, "chat");
       }
       Span span = spanBuilder.startSpan();
-      ChatSpan chatSpan =
-          new ChatSpan(
-              span, System.nanoTime(), provider, model, serverAddress, serverPort, metrics);
+      ChatSpan chatSpan = new ChatSpan(span, System.nanoTime(), entry.metricAttributes, metrics);
       attributes.put(stateKey, chatSpan);
       if (streaming != null) {
         streaming.attach(chatSpan);

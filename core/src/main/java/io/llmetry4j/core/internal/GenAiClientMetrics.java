@@ -1,11 +1,11 @@
 package io.llmetry4j.core.internal;
 
-import io.llmetry4j.core.SemconvAttributes;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
+import javax.annotation.Nullable;
 
 /**
  * The {@code gen_ai.client.*} histograms of semconv 1.41.1 ({@code model/gen-ai/metrics.yaml}),
@@ -22,11 +22,6 @@ public final class GenAiClientMetrics {
       List.of(
           1L, 4L, 16L, 64L, 256L, 1024L, 4096L, 16384L, 65536L, 262144L, 1048576L, 4194304L,
           16777216L, 67108864L);
-
-  private static final Attributes INPUT =
-      Attributes.of(SemconvAttributes.GEN_AI_TOKEN_TYPE, SemconvAttributes.TokenType.INPUT);
-  private static final Attributes OUTPUT =
-      Attributes.of(SemconvAttributes.GEN_AI_TOKEN_TYPE, SemconvAttributes.TokenType.OUTPUT);
 
   private final DoubleHistogram operationDuration;
   private final LongHistogram tokenUsage;
@@ -69,13 +64,18 @@ public final class GenAiClientMetrics {
     operationDuration.record(seconds, attributes);
   }
 
-  /** Token counts; a null count (the provider reported none) records nothing. */
-  public void recordTokens(Long inputTokens, Long outputTokens, Attributes attributes) {
+  /** Duration and token counts of a successful call; a null count records nothing. */
+  public void recordSuccess(
+      double seconds,
+      @Nullable Long inputTokens,
+      @Nullable Long outputTokens,
+      GenAiMetricAttributes.Success attributes) {
+    operationDuration.record(seconds, attributes.duration);
     if (inputTokens != null) {
-      tokenUsage.record(inputTokens, attributes.toBuilder().putAll(INPUT).build());
+      tokenUsage.record(inputTokens, attributes.inputTokens);
     }
     if (outputTokens != null) {
-      tokenUsage.record(outputTokens, attributes.toBuilder().putAll(OUTPUT).build());
+      tokenUsage.record(outputTokens, attributes.outputTokens);
     }
   }
 

@@ -5,56 +5,73 @@ package io.llmetry4j.core.internal;
  * capture is on the hot path (no reflection, no intermediate tree) and because llmetry4j must not
  * impose a JSON library on the application. Commas are placed automatically.
  *
+ * <p>Strings are copied into a char buffer in bulk, scanned in place, and expanded in place only
+ * when they hold characters to escape: text-sized values cost little more than a copy.
+ *
  * <p>Not public API: shared by the llmetry4j modules, may change without notice.
  */
 public final class JsonWriter {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int MAX_DEPTH = 32;
+  // Extra chars each ASCII char needs when escaped: 0 (plain), 1 (\n, \", \\ ...), 5 (\\u00XX).
+  private static final byte[] ASCII_EXTRA = new byte[0x80];
 
-  private final StringBuilder out;
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ASCII_EXTRA[c] = 5;
+    }
+    ASCII_EXTRA['\n'] = 1;
+    ASCII_EXTRA['\r'] = 1;
+    ASCII_EXTRA['\t'] = 1;
+    ASCII_EXTRA['"'] = 1;
+    ASCII_EXTRA['\\'] = 1;
+  }
+
+  private char[] buf;
+  private int pos;
   // needsComma[depth]: whether the next value at this depth follows another one.
   private final boolean[] needsComma = new boolean[MAX_DEPTH];
   private int depth;
   private boolean afterName;
 
   public JsonWriter(int initialCapacity) {
-    this.out = new StringBuilder(initialCapacity);
+    this.buf = new char[Math.max(16, initialCapacity)];
   }
 
   public JsonWriter beginArray() {
     beforeValue();
-    out.append('[');
+    append('[');
     push();
     return this;
   }
 
   public JsonWriter endArray() {
     depth--;
-    out.append(']');
+    append(']');
     return this;
   }
 
   public JsonWriter beginObject() {
     beforeValue();
-    out.append('{');
+    append('{');
     push();
     return this;
   }
 
   public JsonWriter endObject() {
     depth--;
-    out.append('}');
+    append('}');
     return this;
   }
 
   public JsonWriter name(String name) {
     if (needsComma[depth]) {
-      out.append(',');
+      append(',');
     }
     needsComma[depth] = true;
     appendString(name);
-    out.append(':');
+    append(':');
     afterName = true;
     return this;
   }
@@ -62,7 +79,7 @@ public final class JsonWriter {
   public JsonWriter value(String value) {
     beforeValue();
     if (value == null) {
-      out.append("null");
+      appendRaw("null");
     } else {
       appendString(value);
     }
@@ -71,17 +88,13 @@ public final class JsonWriter {
 
   public JsonWriter value(double value) {
     beforeValue();
-    if (Double.isNaN(value) || Double.isInfinite(value)) {
-      out.append("null");
-    } else {
-      out.append(value);
-    }
+    appendRaw(Double.isNaN(value) || Double.isInfinite(value) ? "null" : Double.toString(value));
     return this;
   }
 
   public JsonWriter value(long value) {
     beforeValue();
-    out.append(value);
+    appendRaw(Long.toString(value));
     return this;
   }
 
@@ -92,7 +105,7 @@ public final class JsonWriter {
 
   @Override
   public String toString() {
-    return out.toString();
+    return new String(buf, 0, pos);
   }
 
   private void push() {
@@ -108,66 +121,118 @@ public final class JsonWriter {
       return;
     }
     if (needsComma[depth]) {
-      out.append(',');
+      append(',');
     }
     needsComma[depth] = true;
   }
 
-  private void appendString(String value) {
-    out.append('"');
-    int length = value.length();
-    int start = 0;
-    for (int i = 0; i < length; i++) {
-      char c = value.charAt(i);
-      if (c >= 0x20
-          && c != '"'
-          && c != '\\'
-          && c != 0x2028
-          && c != 0x2029
-          && !Character.isSurrogate(c)) {
-        continue;
-      }
-      if (Character.isHighSurrogate(c)
-          && i + 1 < length
-          && Character.isLowSurrogate(value.charAt(i + 1))) {
-        i++; // a well-formed pair is copied as it is
-        continue;
-      }
-      out.append(value, start, i);
-      escape(c);
-      start = i + 1;
-    }
-    out.append(value, start, length).append('"');
+  private void append(char c) {
+    ensure(1);
+    buf[pos++] = c;
   }
 
-  private void escape(char c) {
+  private void appendRaw(String text) {
+    int length = text.length();
+    ensure(length);
+    text.getChars(0, length, buf, pos);
+    pos += length;
+  }
+
+  private void appendString(String value) {
+    int length = value.length();
+    ensure(length + 2);
+    buf[pos++] = '"';
+    int start = pos;
+    value.getChars(0, length, buf, start);
+    pos = start + length;
+    int extra = extraForEscapes(buf, start, pos);
+    if (extra != 0) {
+      ensure(extra + 1); // keeps buf[0, pos), the unescaped copy included
+      escapeInPlace(start, length, extra);
+      pos += extra;
+    }
+    buf[pos++] = '"';
+  }
+
+  /** How many chars escaping adds to {@code buf[from, to)}; 0 for the common, plain text. */
+  private static int extraForEscapes(char[] chars, int from, int to) {
+    int extra = 0;
+    for (int i = from; i < to; i++) {
+      char c = chars[i];
+      if (c < 0x80) {
+        extra += ASCII_EXTRA[c];
+      } else if (c == 0x2028 || c == 0x2029) {
+        extra += 5;
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(chars[i + 1])) {
+          i++; // a well-formed pair is kept as it is
+        } else {
+          extra += 5; // a lone surrogate becomes \ufffd
+        }
+      }
+    }
+    return extra;
+  }
+
+  /**
+   * Rewrites {@code buf[start, start+length)} escaped, from the right, growing by {@code extra}.
+   */
+  private void escapeInPlace(int start, int length, int extra) {
+    int read = start + length - 1;
+    int write = start + length + extra - 1;
+    while (read >= start) {
+      char c = buf[read];
+      boolean pairLow =
+          Character.isLowSurrogate(c) && read > start && Character.isHighSurrogate(buf[read - 1]);
+      if (pairLow) {
+        buf[write--] = c;
+        buf[write--] = buf[read - 1];
+        read -= 2;
+        continue;
+      }
+      read--;
+      String escape = escapeOf(c);
+      if (escape == null) {
+        buf[write--] = c;
+      } else {
+        for (int k = escape.length() - 1; k >= 0; k--) {
+          buf[write--] = escape.charAt(k);
+        }
+      }
+    }
+  }
+
+  private static String escapeOf(char c) {
     switch (c) {
       case '"':
-        out.append("\\\"");
-        break;
+        return "\\\"";
       case '\\':
-        out.append("\\\\");
-        break;
+        return "\\\\";
       case '\n':
-        out.append("\\n");
-        break;
+        return "\\n";
       case '\r':
-        out.append("\\r");
-        break;
+        return "\\r";
       case '\t':
-        out.append("\\t");
-        break;
+        return "\\t";
       default:
-        if (Character.isSurrogate(c)) {
-          // A lone surrogate cannot be encoded in UTF-8 on the wire: replace it.
-          out.append("\\ufffd");
-        } else {
-          out.append("\\u")
-              .append(HEX[(c >> 12) & 0xF])
-              .append(HEX[(c >> 8) & 0xF])
-              .append(HEX[(c >> 4) & 0xF])
-              .append(HEX[c & 0xF]);
+        if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+          return "\\u"
+              + HEX[(c >> 12) & 0xF]
+              + HEX[(c >> 8) & 0xF]
+              + HEX[(c >> 4) & 0xF]
+              + HEX[c & 0xF];
         }
+        // Only lone surrogates reach here as surrogates: they cannot be encoded in UTF-8.
+        return Character.isSurrogate(c) ? "\\ufffd" : null;
+    }
+  }
+
+  private void ensure(int more) {
+    int needed = pos + more;
+    if (needed > buf.length) {
+      char[] grown = new char[Math.max(needed, buf.length * 2)];
+      System.arraycopy(buf, 0, grown, 0, pos);
+      buf = grown;
     }
   }
 }

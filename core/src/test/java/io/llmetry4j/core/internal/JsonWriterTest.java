@@ -1,0 +1,71 @@
+package io.llmetry4j.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class JsonWriterTest {
+
+  private static String string(String value) {
+    return new JsonWriter(16).value(value).toString();
+  }
+
+  @Test
+  void plain_text_is_copied_unchanged() {
+    assertThat(string("Tell me a joke, naïve café 日本"))
+        .isEqualTo("\"Tell me a joke, naïve café 日本\"");
+  }
+
+  @Test
+  void quotes_backslashes_and_control_characters_are_escaped() {
+    assertThat(string("say \"hi\"\\ \n\r\t\u0001 end"))
+        .isEqualTo("\"say \\\"hi\\\"\\\\ \\n\\r\\t\\u0001 end\"");
+  }
+
+  @Test
+  void line_separators_are_escaped_for_javascript_readers() {
+    assertThat(string("a\u2028b\u2029c")).isEqualTo("\"a\\u2028b\\u2029c\"");
+  }
+
+  @Test
+  void surrogate_pairs_are_kept_and_lone_surrogates_replaced() {
+    assertThat(string("ok \uD83D\uDE00")).isEqualTo("\"ok \uD83D\uDE00\"");
+    assertThat(string("bad \uD83D end \uDE00")).isEqualTo("\"bad \\ufffd end \\ufffd\"");
+  }
+
+  @Test
+  void escapes_survive_buffer_growth() {
+    String json =
+        new JsonWriter(16)
+            .beginArray()
+            .value("a\"b")
+            .value("line\n".repeat(1000))
+            .endArray()
+            .toString();
+
+    assertThat(json).isEqualTo("[\"a\\\"b\",\"" + "line\\n".repeat(1000) + "\"]");
+  }
+
+  @Test
+  void commas_are_placed_between_members_and_elements() {
+    String json =
+        new JsonWriter(64)
+            .beginArray()
+            .beginObject()
+            .field("role", "user")
+            .name("parts")
+            .beginArray()
+            .beginObject()
+            .field("type", "text")
+            .endObject()
+            .endArray()
+            .name("n")
+            .value(3)
+            .endObject()
+            .value(1.5)
+            .endArray()
+            .toString();
+
+    assertThat(json).isEqualTo("[{\"role\":\"user\",\"parts\":[{\"type\":\"text\"}],\"n\":3},1.5]");
+  }
+}
