@@ -133,6 +133,36 @@ class OpenAiChatListenerTest {
   }
 
   @Test
+  void images_are_uri_parts_or_a_placeholder_and_never_inline_base64() {
+    String base64 =
+        java.util.Base64.getEncoder()
+            .encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+    model(
+            TracingChatModelListener.create(
+                LlmTelemetry.builder(otel.getOpenTelemetry()).captureContent(true).build()))
+        .chat(
+            ChatRequest.builder()
+                .messages(
+                    UserMessage.from(
+                        dev.langchain4j.data.message.TextContent.from("What is in these images?"),
+                        dev.langchain4j.data.message.ImageContent.from(
+                            "https://example.com/cat.png"),
+                        dev.langchain4j.data.message.ImageContent.from(base64, "image/png")))
+                .build());
+
+    String input =
+        otel.getSpans().get(0).getAttributes().get(SemconvAttributes.GEN_AI_INPUT_MESSAGES);
+    assertThat(input)
+        .isEqualTo(
+            "[{\"role\":\"user\",\"parts\":["
+                + "{\"type\":\"text\",\"content\":\"What is in these images?\"},"
+                + "{\"type\":\"uri\",\"modality\":\"image\",\"uri\":\"https://example.com/cat.png\"},"
+                + "{\"type\":\"text\",\"content\":\"[inline data omitted]\"}]}]")
+        .doesNotContain(base64);
+    ContentSchemas.assertValid(otel.getSpans().get(0));
+  }
+
+  @Test
   void deepseek_through_the_openai_client_is_named_by_the_override() {
     model(
             TracingChatModelListener.builder(LlmTelemetry.create(otel.getOpenTelemetry()))
