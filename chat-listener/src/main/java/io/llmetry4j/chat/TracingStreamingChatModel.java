@@ -28,7 +28,9 @@ import java.util.Set;
  * chat span of {@link TracingChatModelListener} with {@code gen_ai.request.stream=true} and {@code
  * gen_ai.response.time_to_first_chunk}, records the {@code
  * gen_ai.client.operation.time_to_first_chunk} and {@code time_per_output_chunk} histograms, and
- * ends the span when the application cancels the stream (LangChain4j then calls no listener).
+ * ends the span when the application cancels the stream (LangChain4j then calls no listener). The
+ * handler's callbacks run with the caller's context current, so that work done in them (tool calls
+ * and follow-up model calls of a streaming AI Service) joins the caller's trace.
  *
  * <p>Use it together with the listener registered on the wrapped model:
  *
@@ -57,9 +59,10 @@ public final class TracingStreamingChatModel implements StreamingChatModel {
   @Override
   public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
     StreamingCall call = new StreamingCall();
+    Context callerContext = Context.current();
     // Current only while the delegate runs onRequest on this thread; never outlives this call.
-    try (Scope ignored = call.storeIn(Context.current()).makeCurrent()) {
-      delegate.chat(request, new ChunkTimingHandler(handler, call));
+    try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
+      delegate.chat(request, new ChunkTimingHandler(handler, call, callerContext));
     }
   }
 
@@ -88,68 +91,94 @@ public final class TracingStreamingChatModel implements StreamingChatModel {
     return delegate.supportedCapabilities();
   }
 
-  /** Forwards every callback unchanged, noting chunk times and cancellation on the way. */
+  /**
+   * Forwards every callback unchanged, noting chunk times and cancellation on the way. Callbacks
+   * run on HTTP client threads; each runs with the caller's context current (opened and closed
+   * within the callback), so that what the application does there — an AI Service executing tools
+   * and calling the model again — stays in the caller's trace.
+   */
   private static final class ChunkTimingHandler implements StreamingChatResponseHandler {
     private final StreamingChatResponseHandler delegate;
     private final StreamingCall call;
+    private final Context callerContext;
 
-    ChunkTimingHandler(StreamingChatResponseHandler delegate, StreamingCall call) {
+    ChunkTimingHandler(
+        StreamingChatResponseHandler delegate, StreamingCall call, Context callerContext) {
       this.delegate = delegate;
       this.call = call;
+      this.callerContext = callerContext;
     }
 
     @Override
     public void onPartialResponse(String partialResponse) {
       call.onChunk();
-      delegate.onPartialResponse(partialResponse);
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onPartialResponse(partialResponse);
+      }
     }
 
     @Override
     public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
       call.onChunk();
-      delegate.onPartialResponse(
-          partialResponse, new PartialResponseContext(watch(context.streamingHandle())));
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onPartialResponse(
+            partialResponse, new PartialResponseContext(watch(context.streamingHandle())));
+      }
     }
 
     @Override
     public void onPartialThinking(PartialThinking partialThinking) {
       call.onChunk();
-      delegate.onPartialThinking(partialThinking);
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onPartialThinking(partialThinking);
+      }
     }
 
     @Override
     public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
       call.onChunk();
-      delegate.onPartialThinking(
-          partialThinking, new PartialThinkingContext(watch(context.streamingHandle())));
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onPartialThinking(
+            partialThinking, new PartialThinkingContext(watch(context.streamingHandle())));
+      }
     }
 
     @Override
     public void onPartialToolCall(PartialToolCall partialToolCall) {
       call.onChunk();
-      delegate.onPartialToolCall(partialToolCall);
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onPartialToolCall(partialToolCall);
+      }
     }
 
     @Override
     public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
       call.onChunk();
-      delegate.onPartialToolCall(
-          partialToolCall, new PartialToolCallContext(watch(context.streamingHandle())));
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onPartialToolCall(
+            partialToolCall, new PartialToolCallContext(watch(context.streamingHandle())));
+      }
     }
 
     @Override
     public void onCompleteToolCall(CompleteToolCall completeToolCall) {
-      delegate.onCompleteToolCall(completeToolCall);
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onCompleteToolCall(completeToolCall);
+      }
     }
 
     @Override
     public void onCompleteResponse(ChatResponse completeResponse) {
-      delegate.onCompleteResponse(completeResponse);
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onCompleteResponse(completeResponse);
+      }
     }
 
     @Override
     public void onError(Throwable error) {
-      delegate.onError(error);
+      try (Scope ignored = callerContext.makeCurrent()) {
+        delegate.onError(error);
+      }
     }
 
     private StreamingHandle watch(StreamingHandle handle) {

@@ -6,6 +6,8 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.satis
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
@@ -138,27 +140,49 @@ class StreamingChatListenerTest {
   }
 
   @Test
-  void context_is_unchanged_on_every_thread_after_streaming() throws Exception {
+  void callbacks_run_in_the_callers_context_and_nothing_leaks_on_any_thread() throws Exception {
+    List<Context> outsideCallbacks = new CopyOnWriteArrayList<>();
+    ChatModelListener observer =
+        new ChatModelListener() {
+          @Override
+          public void onResponse(ChatModelResponseContext context) {
+            // Runs on the HTTP client thread before the handler: no scope of ours is open here.
+            outsideCallbacks.add(Context.current());
+          }
+        };
+    StreamingChatModel model =
+        OllamaStreamingChatModel.builder()
+            .baseUrl(ollama.baseUrl())
+            .modelName("llama3")
+            .timeout(Duration.ofSeconds(5))
+            .listeners(
+                List.of(
+                    TracingChatModelListener.create(LlmTelemetry.create(otel.getOpenTelemetry())),
+                    observer))
+            .build();
     Span parent = otel.getOpenTelemetry().getTracer("app").spanBuilder("parent").startSpan();
-    RecordingHandler handler = new RecordingHandler();
+    RecordingHandler first = new RecordingHandler();
+    RecordingHandler second = new RecordingHandler();
     Context before;
     Context after;
     try (Scope ignored = parent.makeCurrent()) {
       before = Context.current();
-      TracingStreamingChatModel.wrap(ollamaStreaming())
-          .chat(OllamaChatListenerTest.chatRequest(), handler);
+      TracingStreamingChatModel.wrap(model).chat(OllamaChatListenerTest.chatRequest(), first);
       after = Context.current();
     } finally {
       parent.end();
     }
-    handler.done.get(10, TimeUnit.SECONDS);
+    first.done.get(10, TimeUnit.SECONDS);
+    TracingStreamingChatModel.wrap(model).chat(OllamaChatListenerTest.chatRequest(), second);
+    second.done.get(10, TimeUnit.SECONDS);
 
     assertThat(after).isSameAs(before);
     assertThat(Context.current()).isSameAs(Context.root());
-    // Callbacks run on HTTP client threads: nothing of ours is current there.
-    assertThat(handler.callbackContexts)
+    assertThat(first.callbackContexts).isNotEmpty().allSatisfy(c -> assertThat(c).isSameAs(before));
+    assertThat(second.callbackContexts)
         .isNotEmpty()
         .allSatisfy(c -> assertThat(c).isSameAs(Context.root()));
+    assertThat(outsideCallbacks).hasSize(2).allSatisfy(c -> assertThat(c).isSameAs(Context.root()));
     SpanData chat =
         otel.getSpans().stream()
             .filter(s -> s.getName().equals("chat llama3"))
