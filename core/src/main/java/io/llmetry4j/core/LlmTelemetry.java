@@ -113,6 +113,19 @@ public final class LlmTelemetry {
     return contentPolicy.apply(value);
   }
 
+  /**
+   * A workflow: span {@code invoke_workflow {name}} around the body given to {@link Workflow#call}
+   * or {@link Workflow#run}, with optional association properties.
+   */
+  public Workflow workflow(String name) {
+    return new Workflow(this, name, false);
+  }
+
+  /** A step of your own inside a workflow: span {@code {name}}. */
+  public Workflow task(String name) {
+    return new Workflow(this, name, true);
+  }
+
   @Override
   public String toString() {
     return "LlmTelemetry{" + contentPolicy + ", openLlmetryCompat=" + openLlmetryCompat + '}';

@@ -200,6 +200,8 @@ final class SdkAssembly {
 
   private static SdkTracerProviderBuilder addProcessors(
       SdkTracerProviderBuilder tracerProvider, LlmetryConfig config, Settings settings) {
+    tracerProvider.addSpanProcessor(
+        AssociationPropertiesSpanProcessor.create(settings.openLlmetryCompat));
     for (SpanExporter exporter : config.spanExporters) {
       tracerProvider.addSpanProcessor(processorFor(exporter, config.disableBatch, null));
     }
