@@ -1,0 +1,168 @@
+package io.llmetry4j.rag;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.langchain4j.rag.content.Content;
+import dev.langchain4j.rag.content.ContentMetadata;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverListener;
+import dev.langchain4j.rag.query.Query;
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.TracedCall;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import java.util.Collection;
+import java.util.List;
+import javax.annotation.Nullable;
+
+/**
+ * A {@link ContentRetriever} that records a {@code retrieval {data_source_id}} span (kind CLIENT)
+ * around the retriever it wraps. The span is current while the delegate runs, so the embeddings and
+ * vector-search spans of an {@code EmbeddingStoreContentRetriever} nest under it.
+ *
+ * <pre>{@code
+ * ContentRetriever retriever = TracingContentRetriever.builder(telemetry, embeddingStoreRetriever, "docs")
+ *     .topK(5)
+ *     .build();
+ * }</pre>
+ *
+ * <p>With content capture on, the query text and the retrieved documents ({@code [{id, score}]}
+ * from the content metadata) are recorded. Delegate exceptions are recorded and rethrown unchanged.
+ */
+public final class TracingContentRetriever implements ContentRetriever {
+
+  /** Extension: how many contents the retriever returned. */
+  static final AttributeKey<Long> RESULT_COUNT =
+      AttributeKey.longKey("llmetry4j.retrieval.result_count");
+
+  private final ContentRetriever delegate;
+  private final LlmTelemetry telemetry;
+  private final String dataSourceId;
+  private final String spanName;
+  @Nullable private final Integer topK;
+  private final TracedCall traced = new TracedCall();
+
+  private TracingContentRetriever(Builder builder) {
+    this.delegate = builder.delegate;
+    this.telemetry = builder.telemetry;
+    this.dataSourceId = builder.dataSourceId;
+    this.spanName = "retrieval " + builder.dataSourceId;
+    this.topK = builder.topK;
+  }
+
+  public static TracingContentRetriever wrap(
+      LlmTelemetry telemetry, ContentRetriever delegate, String dataSourceId) {
+    return builder(telemetry, delegate, dataSourceId).build();
+  }
+
+  public static Builder builder(
+      LlmTelemetry telemetry, ContentRetriever delegate, String dataSourceId) {
+    return new Builder(telemetry, delegate, dataSourceId);
+  }
+
+  @Override
+  public List<Content> retrieve(Query query) {
+    Span span = start(query);
+    return traced.call(span, () -> delegate.retrieve(query), this::onResult);
+  }
+
+  @Override
+  public ContentRetriever addListener(ContentRetrieverListener listener) {
+    return rewrap(delegate.addListener(listener));
+  }
+
+  @Override
+  public ContentRetriever addListeners(Collection<ContentRetrieverListener> listeners) {
+    return rewrap(delegate.addListeners(listeners));
+  }
+
+  private ContentRetriever rewrap(ContentRetriever listening) {
+    if (listening == delegate) {
+      return this;
+    }
+    Builder builder = new Builder(telemetry, listening, dataSourceId);
+    builder.topK = topK;
+    return builder.build();
+  }
+
+  private Span start(@Nullable Query query) {
+    try {
+      SpanBuilder span =
+          telemetry
+              .tracer()
+              .spanBuilder(spanName)
+              .setSpanKind(SpanKind.CLIENT)
+              .setAttribute(
+                  SemconvAttributes.GEN_AI_OPERATION_NAME,
+                  SemconvAttributes.OperationName.RETRIEVAL)
+              .setAttribute(SemconvAttributes.GEN_AI_DATA_SOURCE_ID, dataSourceId);
+      if (topK != null) {
+        span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_TOP_K, topK.doubleValue());
+      }
+      if (telemetry.captureContent() && query != null) {
+        String text = telemetry.content(query.text());
+        if (text != null) {
+          span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, text);
+        }
+      }
+      return span.startSpan();
+    } catch (RuntimeException | LinkageError e) {
+      traced.instrumentationFailed(e);
+      return Span.getInvalid();
+    }
+  }
+
+  private void onResult(Span span, @Nullable List<Content> contents) {
+    int count = contents == null ? 0 : contents.size();
+    span.setAttribute(RESULT_COUNT, (long) count);
+    if (telemetry.captureContent() && count > 0) {
+      span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS, documents(contents));
+    }
+  }
+
+  /** {@code [{"id","score"}]} from each content's metadata; contents without either are skipped. */
+  static String documents(List<Content> contents) {
+    JsonWriter json = new JsonWriter(48 * contents.size() + 2).beginArray();
+    for (Content content : contents) {
+      Object id = content.metadata().get(ContentMetadata.EMBEDDING_ID);
+      Object score = content.metadata().get(ContentMetadata.SCORE);
+      if (id != null && score instanceof Number) {
+        json.beginObject().field("id", id.toString());
+        json.name("score").value(((Number) score).doubleValue());
+        json.endObject();
+      }
+    }
+    return json.endArray().toString();
+  }
+
+  /** Builder of {@link TracingContentRetriever}. */
+  public static final class Builder {
+    private final LlmTelemetry telemetry;
+    private final ContentRetriever delegate;
+    private final String dataSourceId;
+    @Nullable private Integer topK;
+
+    private Builder(LlmTelemetry telemetry, ContentRetriever delegate, String dataSourceId) {
+      this.telemetry = requireNonNull(telemetry, "telemetry");
+      this.delegate = requireNonNull(delegate, "delegate");
+      this.dataSourceId = requireNonNull(dataSourceId, "dataSourceId");
+    }
+
+    /** {@code gen_ai.request.top_k}, for retrievers that do not expose their maximum results. */
+    public Builder topK(int topK) {
+      if (topK < 1) {
+        throw new IllegalArgumentException("topK must be at least 1, was " + topK);
+      }
+      this.topK = topK;
+      return this;
+    }
+
+    public TracingContentRetriever build() {
+      return new TracingContentRetriever(this);
+    }
+  }
+}
