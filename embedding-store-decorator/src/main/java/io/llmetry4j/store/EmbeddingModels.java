@@ -1,6 +1,7 @@
 package io.llmetry4j.store;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import io.llmetry4j.core.internal.ClassNameRules;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,27 +17,26 @@ final class EmbeddingModels {
   static final String IN_PROCESS_PROVIDER = "langchain4j.onnx";
 
   // Checked in order against the lowercased fully qualified class name.
-  private static final List<Map.Entry<String, String>> PROVIDERS =
-      List.of(
-          Map.entry(".onnx.", IN_PROCESS_PROVIDER),
-          Map.entry("ollama", "ollama"),
-          Map.entry("azureopenai", "azure.ai.openai"),
-          Map.entry("openai", "openai"),
-          Map.entry("vertexai", "gcp.vertex_ai"),
-          Map.entry("googleai", "gcp.gemini"),
-          Map.entry("mistral", "mistral_ai"),
-          Map.entry("bedrock", "aws.bedrock"),
-          Map.entry("watsonx", "ibm.watsonx.ai"),
-          Map.entry("cohere", "cohere"));
+  private static final ClassNameRules PROVIDERS =
+      new ClassNameRules(
+          List.of(
+              Map.entry(".onnx.", IN_PROCESS_PROVIDER),
+              Map.entry("ollama", "ollama"),
+              Map.entry("azureopenai", "azure.ai.openai"),
+              Map.entry("openai", "openai"),
+              Map.entry("vertexai", "gcp.vertex_ai"),
+              Map.entry("googleai", "gcp.gemini"),
+              Map.entry("mistral", "mistral_ai"),
+              Map.entry("bedrock", "aws.bedrock"),
+              Map.entry("watsonx", "ibm.watsonx.ai"),
+              Map.entry("cohere", "cohere")));
 
   private EmbeddingModels() {}
 
   static String providerName(Class<?> modelClass) {
-    String name = modelClass.getName().toLowerCase(Locale.ROOT);
-    for (Map.Entry<String, String> entry : PROVIDERS) {
-      if (name.contains(entry.getKey())) {
-        return entry.getValue();
-      }
+    String known = PROVIDERS.match(modelClass.getName());
+    if (known != null) {
+      return known;
     }
     String simple =
         modelClass.getSimpleName().toLowerCase(Locale.ROOT).replace("embeddingmodel", "");

@@ -5,7 +5,7 @@ import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.SemconvAttributes;
-import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
@@ -66,14 +66,7 @@ final class StoreAttributes {
     }
   }
 
-  /** {@code [{"id": ..., "score": ...}]}, the shape of {@code gen_ai.retrieval.documents}. */
   static String documents(List<? extends EmbeddingMatch<?>> matches) {
-    JsonWriter json = new JsonWriter(48 * matches.size() + 2).beginArray();
-    for (EmbeddingMatch<?> match : matches) {
-      json.beginObject().field("id", String.valueOf(match.embeddingId()));
-      json.name("score").value(match.score() == null ? 0.0 : match.score());
-      json.endObject();
-    }
-    return json.endArray().toString();
+    return RetrievalDocumentsJson.of(matches, EmbeddingMatch::embeddingId, EmbeddingMatch::score);
   }
 }

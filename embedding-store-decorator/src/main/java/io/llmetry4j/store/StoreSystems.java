@@ -1,5 +1,6 @@
 package io.llmetry4j.store;
 
+import io.llmetry4j.core.internal.ClassNameRules;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,33 +15,32 @@ final class StoreSystems {
   static final String IN_MEMORY = "langchain4j.in_memory";
 
   // Checked in order against the lowercased simple class name.
-  private static final List<Map.Entry<String, String>> BY_NAME =
-      List.of(
-          Map.entry("inmemory", IN_MEMORY),
-          Map.entry("milvus", "milvus"),
-          Map.entry("pgvector", "postgresql"),
-          Map.entry("qdrant", "qdrant"),
-          Map.entry("chroma", "chroma"),
-          Map.entry("opensearch", "opensearch"),
-          Map.entry("elasticsearch", "elasticsearch"),
-          Map.entry("redis", "redis"),
-          Map.entry("neo4j", "neo4j"),
-          Map.entry("mongodb", "mongodb"),
-          Map.entry("pinecone", "pinecone"),
-          Map.entry("weaviate", "weaviate"),
-          Map.entry("cassandra", "cassandra"),
-          Map.entry("astradb", "cassandra"));
+  private static final ClassNameRules BY_NAME =
+      new ClassNameRules(
+          List.of(
+              Map.entry("inmemory", IN_MEMORY),
+              Map.entry("milvus", "milvus"),
+              Map.entry("pgvector", "postgresql"),
+              Map.entry("qdrant", "qdrant"),
+              Map.entry("chroma", "chroma"),
+              Map.entry("opensearch", "opensearch"),
+              Map.entry("elasticsearch", "elasticsearch"),
+              Map.entry("redis", "redis"),
+              Map.entry("neo4j", "neo4j"),
+              Map.entry("mongodb", "mongodb"),
+              Map.entry("pinecone", "pinecone"),
+              Map.entry("weaviate", "weaviate"),
+              Map.entry("cassandra", "cassandra"),
+              Map.entry("astradb", "cassandra")));
 
   private StoreSystems() {}
 
   static String systemName(Class<?> storeClass) {
-    String simple = storeClass.getSimpleName().toLowerCase(Locale.ROOT);
-    for (Map.Entry<String, String> entry : BY_NAME) {
-      if (simple.contains(entry.getKey())) {
-        return entry.getValue();
-      }
+    String known = BY_NAME.match(storeClass.getSimpleName());
+    if (known != null) {
+      return known;
     }
-    String name = simple.replace("embeddingstore", "");
+    String name = storeClass.getSimpleName().toLowerCase(Locale.ROOT).replace("embeddingstore", "");
     return name.isEmpty() ? "other" : name;
   }
 

@@ -9,7 +9,7 @@ import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverListener;
 import dev.langchain4j.rag.query.Query;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.SemconvAttributes;
-import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -126,17 +126,13 @@ public final class TracingContentRetriever implements ContentRetriever {
 
   /** {@code [{"id","score"}]} from each content's metadata; contents without either are skipped. */
   static String documents(List<Content> contents) {
-    JsonWriter json = new JsonWriter(48 * contents.size() + 2).beginArray();
-    for (Content content : contents) {
-      Object id = content.metadata().get(ContentMetadata.EMBEDDING_ID);
-      Object score = content.metadata().get(ContentMetadata.SCORE);
-      if (id != null && score instanceof Number) {
-        json.beginObject().field("id", id.toString());
-        json.name("score").value(((Number) score).doubleValue());
-        json.endObject();
-      }
-    }
-    return json.endArray().toString();
+    return RetrievalDocumentsJson.of(
+        contents,
+        content -> content.metadata().get(ContentMetadata.EMBEDDING_ID),
+        content ->
+            content.metadata().get(ContentMetadata.SCORE) instanceof Number
+                ? (Number) content.metadata().get(ContentMetadata.SCORE)
+                : null);
   }
 
   /** Builder of {@link TracingContentRetriever}. */
