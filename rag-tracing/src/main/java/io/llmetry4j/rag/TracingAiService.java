@@ -67,6 +67,7 @@ public final class TracingAiService implements InvocationHandler {
     if (method.getDeclaringClass() == Object.class) {
       return invokeService(method, args);
     }
+    // Computed (and made accessible) before the span starts.
     MethodInfo info = methods.computeIfAbsent(method, m -> new MethodInfo(agentName, m));
     Span span = start(info, args);
     Context context = Context.current().with(span);
@@ -134,6 +135,12 @@ public final class TracingAiService implements InvocationHandler {
     final boolean streaming;
 
     MethodInfo(String agentName, Method method) {
+      // AI Service interfaces are often package-private: reflection needs to be allowed in.
+      try {
+        method.setAccessible(true);
+      } catch (RuntimeException e) {
+        // A module that does not open its package: the call below reports the access error.
+      }
       this.spanName = "invoke_agent " + agentName + "." + method.getName();
       this.streaming = TokenStream.class.isAssignableFrom(method.getReturnType());
       int index = -1;

@@ -1,0 +1,245 @@
+package io.llmetry4j.examples;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.TokenStream;
+import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import dev.langchain4j.store.embedding.milvus.MilvusEmbeddingStore;
+import io.llmetry4j.chat.TracingChatModelListener;
+import io.llmetry4j.chat.TracingStreamingChatModel;
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.Llmetry;
+import io.llmetry4j.core.LlmetryConfig;
+import io.llmetry4j.rag.TracingAiService;
+import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.rag.TracingTools;
+import io.llmetry4j.store.TracingEmbeddingModel;
+import io.llmetry4j.store.TracingEmbeddingStore;
+import io.opentelemetry.api.trace.Span;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A question-answering service over the bundled pages, traced end to end by llmetry4j: bootstrap,
+ * chat listener, traced embedding model and store, traced retriever, an AI Service with one tool,
+ * and a workflow with a conversation id.
+ *
+ * <p>Model: {@code OLLAMA_BASE_URL} if set; else Ollama in a container when Docker is available;
+ * else a local stand-in (not an LLM) reached through the same Ollama client. Store: Milvus in a
+ * container when Docker is available, else in memory. Export: the OTLP endpoint of the environment
+ * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}), else the trace is printed on stderr.
+ *
+ * <p>Arguments: {@code [question] [--stream] [--capture-content] [--model NAME]}.
+ */
+public final class RagDemo {
+
+  static final String DEFAULT_QUESTION = "What is a span in a trace?";
+  static final String DEFAULT_MODEL = "deepseek-r1:1.5b";
+  static final String STAND_IN_MODEL = "llmetry4j-stand-in";
+
+  interface Assistant {
+    String answer(@MemoryId String conversationId, @UserMessage String question);
+  }
+
+  interface StreamingAssistant {
+    TokenStream answer(@MemoryId String conversationId, @UserMessage String question);
+  }
+
+  private RagDemo() {}
+
+  public static void main(String[] args) throws Exception {
+    run(args, System.out);
+  }
+
+  /** Runs the demo; returns the answer. Everything it starts is stopped before it returns. */
+  static String run(String[] args, PrintStream out) throws Exception {
+    String question = DEFAULT_QUESTION;
+    boolean stream = false;
+    boolean captureContent = false;
+    String model = System.getenv().getOrDefault("OLLAMA_MODEL", DEFAULT_MODEL);
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--stream" -> stream = true;
+        case "--capture-content" -> captureContent = true;
+        case "--model" -> model = args[++i];
+        default -> question = args[i];
+      }
+    }
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    try {
+      String ollamaUrl = System.getenv("OLLAMA_BASE_URL");
+      boolean docker = ollamaUrl == null && Containers.dockerAvailable();
+      if (ollamaUrl != null) {
+        out.println("model: Ollama at " + ollamaUrl + ", " + model);
+      } else if (docker) {
+        var ollama = Containers.ollama(model, out);
+        resources.push(ollama::stop);
+        ollamaUrl = ollama.getEndpoint();
+      } else {
+        OllamaStandIn standIn = new OllamaStandIn();
+        resources.push(standIn);
+        ollamaUrl = standIn.baseUrl();
+        model = STAND_IN_MODEL;
+        out.println(
+            "model: no Ollama and no Docker here, so a local stand-in answers: it is not an LLM, it quotes the best-matching retrieved sentence.");
+      }
+
+      ExecutorService embeddingThreads = Executors.newFixedThreadPool(2);
+      resources.push(embeddingThreads::shutdownNow);
+      EmbeddingModel miniLm = new AllMiniLmL6V2EmbeddingModel(embeddingThreads);
+      EmbeddingStore<TextSegment> rawStore;
+      if (docker) {
+        var milvus = Containers.milvus(out);
+        resources.push(milvus::stop);
+        rawStore =
+            MilvusEmbeddingStore.builder()
+                .uri(milvus.getEndpoint())
+                .collectionName("docs")
+                .dimension(384)
+                .build();
+      } else {
+        rawStore = new InMemoryEmbeddingStore<>();
+        out.println("store: in memory");
+      }
+      ingest(miniLm, rawStore, out);
+
+      LlmetryConfig.Builder config = LlmetryConfig.builder().appName("llmetry4j-rag-demo");
+      if (captureContent) {
+        config.captureContent(true);
+      }
+      Llmetry llmetry = Llmetry.init(config.build());
+      resources.push(llmetry);
+      LlmTelemetry telemetry = llmetry.telemetry();
+
+      EmbeddingModel embeddingModel = TracingEmbeddingModel.wrap(telemetry, miniLm);
+      EmbeddingStore<TextSegment> store =
+          TracingEmbeddingStore.builder(telemetry, rawStore).collectionName("docs").build();
+      ContentRetriever retriever =
+          TracingContentRetriever.builder(
+                  telemetry,
+                  EmbeddingStoreContentRetriever.builder()
+                      .embeddingStore(store)
+                      .embeddingModel(embeddingModel)
+                      .maxResults(3)
+                      .build(),
+                  "docs")
+              .topK(3)
+              .build();
+      TracingChatModelListener listener = TracingChatModelListener.create(telemetry);
+
+      String conversationId = "demo-" + UUID.randomUUID();
+      String[] traceId = new String[1];
+      String finalQuestion = question;
+      String url = ollamaUrl;
+      String modelName = model;
+      String answer;
+      if (stream) {
+        StreamingAssistant assistant =
+            TracingAiService.wrap(
+                telemetry,
+                StreamingAssistant.class,
+                AiServices.builder(StreamingAssistant.class)
+                    .streamingChatModel(
+                        TracingStreamingChatModel.wrap(
+                            OllamaStreamingChatModel.builder()
+                                .baseUrl(url)
+                                .modelName(modelName)
+                                .timeout(Duration.ofMinutes(5))
+                                .listeners(List.of(listener))
+                                .build()))
+                    .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                    .contentRetriever(retriever)
+                    .tools(TracingTools.from(telemetry, new GlossaryTools()))
+                    .build());
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        out.print("answer (streamed): ");
+        telemetry
+            .workflow("answer-question")
+            .conversationId(conversationId)
+            .run(
+                () -> {
+                  traceId[0] = Span.current().getSpanContext().getTraceId();
+                  assistant
+                      .answer(conversationId, finalQuestion)
+                      .onPartialResponse(out::print)
+                      .onCompleteResponse(done::complete)
+                      .onError(done::completeExceptionally)
+                      .start();
+                });
+        answer = done.get(10, TimeUnit.MINUTES).aiMessage().text();
+        out.println();
+      } else {
+        Assistant assistant =
+            TracingAiService.wrap(
+                telemetry,
+                Assistant.class,
+                AiServices.builder(Assistant.class)
+                    .chatModel(
+                        OllamaChatModel.builder()
+                            .baseUrl(url)
+                            .modelName(modelName)
+                            .timeout(Duration.ofMinutes(5))
+                            .listeners(List.of(listener))
+                            .build())
+                    .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                    .contentRetriever(retriever)
+                    .tools(TracingTools.from(telemetry, new GlossaryTools()))
+                    .build());
+        answer =
+            telemetry
+                .workflow("answer-question")
+                .conversationId(conversationId)
+                .call(
+                    () -> {
+                      traceId[0] = Span.current().getSpanContext().getTraceId();
+                      return assistant.answer(conversationId, finalQuestion);
+                    });
+        out.println("answer: " + answer);
+      }
+      out.println("trace id: " + traceId[0]);
+      return answer;
+    } finally {
+      // Closing Llmetry flushes the trace: printed on stderr, or exported to the endpoint.
+      while (!resources.isEmpty()) {
+        resources.pop().close();
+      }
+    }
+  }
+
+  /**
+   * Embeds the bundled pages into the store, showing progress. Not traced: setup, not a request.
+   */
+  private static void ingest(
+      EmbeddingModel model, EmbeddingStore<TextSegment> store, PrintStream out) {
+    List<TextSegment> segments = DemoDocuments.segments();
+    long start = System.nanoTime();
+    int batch = 8;
+    for (int from = 0; from < segments.size(); from += batch) {
+      List<TextSegment> part = segments.subList(from, Math.min(from + batch, segments.size()));
+      List<Embedding> embeddings = model.embedAll(part).content();
+      store.addAll(embeddings, part);
+      out.printf("embedding documents: %d/%d segments%n", from + part.size(), segments.size());
+    }
+    out.printf("embedding documents: done in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+  }
+}
