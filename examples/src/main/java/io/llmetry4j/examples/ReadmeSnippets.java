@@ -1,0 +1,175 @@
+package io.llmetry4j.examples;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.rag.DefaultRetrievalAugmentor;
+import dev.langchain4j.rag.RetrievalAugmentor;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
+import dev.langchain4j.rag.query.router.DefaultQueryRouter;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import io.llmetry4j.chat.TracingChatModelListener;
+import io.llmetry4j.chat.TracingStreamingChatModel;
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.Llmetry;
+import io.llmetry4j.core.LlmetryConfig;
+import io.llmetry4j.rag.TracingAiService;
+import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.rag.TracingTools;
+import io.llmetry4j.store.TracingEmbeddingModel;
+import io.llmetry4j.store.TracingEmbeddingStore;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.context.Context;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The code of the README, compiled: every ```java block of README.md must appear here (compared
+ * without white space by ReadmeSnippetsTest). Not meant to be run.
+ */
+@SuppressWarnings("unused")
+final class ReadmeSnippets {
+
+  interface Assistant {
+    String chat(@MemoryId String chatId, @UserMessage String question);
+  }
+
+  private ReadmeSnippets() {}
+
+  static Llmetry tencent(String endpoint, String token) {
+    Llmetry llmetry =
+        Llmetry.init(
+            LlmetryConfig.tencentApm(endpoint, token, "rag-service")
+                .hostName("rag-host-1")
+                .build());
+    LlmTelemetry telemetry = llmetry.telemetry(); // hand this to the listeners and decorators
+    return llmetry;
+  }
+
+  static Llmetry generic() {
+    Llmetry llmetry =
+        Llmetry.init(
+            LlmetryConfig.builder()
+                .appName("rag-service")
+                .endpoint("http://127.0.0.1:4317") // gRPC by default
+                .resourceAttribute("deployment.environment.name", "prod")
+                .build());
+    return llmetry;
+  }
+
+  static LlmTelemetry underAnAgent() {
+    LlmTelemetry telemetry =
+        LlmTelemetry.builder(GlobalOpenTelemetry.get()).captureContent(false).build();
+    return telemetry;
+  }
+
+  static ChatModel chat(Llmetry llmetry) {
+    ChatModel model =
+        OllamaChatModel.builder()
+            .baseUrl("http://localhost:11434")
+            .modelName("deepseek-r1:1.5b")
+            .listeners(List.of(TracingChatModelListener.create(llmetry.telemetry())))
+            .build();
+    return model;
+  }
+
+  static ChatModel deepseek(Llmetry llmetry, String key) {
+    ChatModel deepseek =
+        OpenAiChatModel.builder()
+            .baseUrl("https://api.deepseek.com/v1")
+            .apiKey(key)
+            .modelName("deepseek-chat")
+            .listeners(
+                List.of(
+                    TracingChatModelListener.builder(llmetry.telemetry())
+                        .providerName("deepseek")
+                        .server("api.deepseek.com", 443)
+                        .build()))
+            .build();
+    return deepseek;
+  }
+
+  static StreamingChatModel streaming(Llmetry llmetry) {
+    StreamingChatModel streaming =
+        TracingStreamingChatModel.wrap(
+            OllamaStreamingChatModel.builder()
+                .baseUrl("http://localhost:11434")
+                .modelName("llama3")
+                .listeners(List.of(TracingChatModelListener.create(llmetry.telemetry())))
+                .build());
+    return streaming;
+  }
+
+  static void stores(Llmetry llmetry, EmbeddingStore<TextSegment> pgVectorStore) {
+    EmbeddingModel embeddingModel =
+        TracingEmbeddingModel.wrap(llmetry.telemetry(), new AllMiniLmL6V2EmbeddingModel());
+    EmbeddingStore<TextSegment> store =
+        TracingEmbeddingStore.builder(llmetry.telemetry(), pgVectorStore)
+            .collectionName("docs") // the pgvector table, the Milvus collection...
+            .namespace("rag") // the database
+            .server("127.0.0.1", 5432)
+            .build();
+  }
+
+  static String rag(
+      LlmTelemetry telemetry,
+      ChatModel model,
+      EmbeddingStore<TextSegment> store,
+      EmbeddingModel embeddingModel,
+      String chatId,
+      String userId,
+      String question)
+      throws Exception {
+    ContentRetriever retriever =
+        TracingContentRetriever.builder(
+                telemetry,
+                EmbeddingStoreContentRetriever.builder()
+                    .embeddingStore(store)
+                    .embeddingModel(embeddingModel)
+                    .maxResults(3)
+                    .build(),
+                "docs")
+            .topK(3) // the wrapped retriever does not tell
+            .build();
+
+    Assistant assistant =
+        TracingAiService.wrap(
+            telemetry,
+            Assistant.class,
+            AiServices.builder(Assistant.class)
+                .chatModel(model) // with the chat listener registered
+                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                .contentRetriever(retriever)
+                .tools(TracingTools.from(telemetry, new GlossaryTools()))
+                .build());
+
+    String answer =
+        telemetry
+            .workflow("answer-question")
+            .conversationId(chatId)
+            .userId(userId)
+            .call(() -> assistant.chat(chatId, question));
+    return answer;
+  }
+
+  static void executors(ContentRetriever handbookRetriever, ContentRetriever faqRetriever) {
+    ExecutorService executor = Context.taskWrapping(Executors.newFixedThreadPool(4));
+    RetrievalAugmentor augmentor =
+        DefaultRetrievalAugmentor.builder()
+            .queryRouter(new DefaultQueryRouter(handbookRetriever, faqRetriever))
+            .executor(executor)
+            .build();
+    AiServices.builder(Assistant.class).executeToolsConcurrently(executor);
+  }
+}

@@ -1,0 +1,44 @@
+package io.llmetry4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Every ```java block of the README is code that compiles: it stands in these sources. */
+class ReadmeSnippetsTest {
+
+  private static final Path MODULE = Path.of(System.getProperty("user.dir"));
+
+  @Test
+  void every_java_block_of_the_readme_is_compiled_example_code() throws IOException {
+    String readme = Files.readString(MODULE.resolve("../README.md"));
+    String sources =
+        compact(Files.readString(source("ReadmeSnippets.java")))
+            + compact(Files.readString(source("QuickStart.java")));
+    List<String> blocks = new ArrayList<>();
+    Matcher matcher = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    while (matcher.find()) {
+      blocks.add(matcher.group(1));
+    }
+
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(8);
+    for (String block : blocks) {
+      assertThat(sources).as("README block:%n%s", block).contains(compact(block));
+    }
+  }
+
+  private static Path source(String name) {
+    return MODULE.resolve("src/main/java/io/llmetry4j/examples/" + name);
+  }
+
+  private static String compact(String code) {
+    return code.replaceAll("\\s+", "");
+  }
+}
