@@ -1,0 +1,232 @@
+package io.llmetry4j.benchmarks;
+
+import dev.langchain4j.agent.tool.Tool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.memory.chat.MessageWindowChatMemory;
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
+import dev.langchain4j.service.AiServices;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import io.llmetry4j.chat.TracingChatModelListener;
+import io.llmetry4j.core.AssociationPropertiesSpanProcessor;
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.rag.TracingAiService;
+import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.rag.TracingTools;
+import io.llmetry4j.store.TracingEmbeddingModel;
+import io.llmetry4j.store.TracingEmbeddingStore;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One full RAG request — workflow → agent → retrieval (embed + search) → chat → tool → chat —
+ * through in-process stubs of model and embedder and an in-memory store, with and without
+ * llmetry4j, content capture off and on. The difference is what tracing adds per request.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class PipelineBenchmark {
+
+  interface Assistant {
+    String chat(@MemoryId String conversationId, @UserMessage String question);
+  }
+
+  /** The tool of the request. */
+  public static final class WeatherTools {
+    @Tool("Current weather of a city")
+    public String getWeather(String city) {
+      return "sunny in " + city;
+    }
+  }
+
+  @Param({"untraced", "traced_contentOff", "traced_contentOn"})
+  public String mode;
+
+  private OpenTelemetrySdk sdk;
+  private Assistant assistant;
+  private LlmTelemetry telemetry;
+  private int request;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(AssociationPropertiesSpanProcessor.create(false))
+                    .addSpanProcessor(
+                        BatchSpanProcessor.builder(new BenchmarkTelemetry.DroppingExporter())
+                            .build())
+                    .build())
+            .setMeterProvider(
+                SdkMeterProvider.builder()
+                    .registerMetricReader(InMemoryMetricReader.create())
+                    .build())
+            .build();
+    boolean traced = !mode.equals("untraced");
+    telemetry = LlmTelemetry.builder(sdk).captureContent(mode.equals("traced_contentOn")).build();
+
+    EmbeddingModel embedder = new StubEmbedder();
+    InMemoryEmbeddingStore<TextSegment> rawStore = new InMemoryEmbeddingStore<>();
+    Random random = new Random(7);
+    for (int i = 0; i < 50; i++) {
+      rawStore.add(StubEmbedder.vector(random), TextSegment.from("Fact " + i + " about tracing."));
+    }
+    EmbeddingStore<TextSegment> store =
+        traced
+            ? TracingEmbeddingStore.builder(telemetry, rawStore).collectionName("docs").build()
+            : rawStore;
+    EmbeddingModel embeddings = traced ? TracingEmbeddingModel.wrap(telemetry, embedder) : embedder;
+    ContentRetriever retriever =
+        EmbeddingStoreContentRetriever.builder()
+            .embeddingStore(store)
+            .embeddingModel(embeddings)
+            .maxResults(3)
+            .build();
+    if (traced) {
+      retriever = TracingContentRetriever.builder(telemetry, retriever, "docs").topK(3).build();
+    }
+    ChatModel model =
+        new ToolCallingStubModel(
+            traced ? List.of(TracingChatModelListener.create(telemetry)) : List.of());
+    AiServices<Assistant> builder =
+        AiServices.builder(Assistant.class)
+            .chatModel(model)
+            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+            .contentRetriever(retriever);
+    if (traced) {
+      builder.tools(TracingTools.from(telemetry, new WeatherTools()));
+    } else {
+      builder.tools(new WeatherTools());
+    }
+    Assistant service = builder.build();
+    assistant = traced ? TracingAiService.wrap(telemetry, Assistant.class, service) : service;
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    sdk.close();
+  }
+
+  @Benchmark
+  public String ragRequest() throws Exception {
+    // A new conversation each time: memory does not grow across iterations.
+    String conversation = "c" + (request++);
+    if (mode.equals("untraced")) {
+      return assistant.chat(conversation, "What is the weather in Paris?");
+    }
+    return telemetry
+        .workflow("answer-question")
+        .conversationId(conversation)
+        .call(() -> assistant.chat(conversation, "What is the weather in Paris?"));
+  }
+
+  /** A stub, named as one: a fixed pseudo-random vector per call, no model. */
+  static final class StubEmbedder implements EmbeddingModel {
+    private final Embedding embedding = vector(new Random(3));
+
+    static Embedding vector(Random random) {
+      float[] values = new float[384];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = random.nextFloat() - 0.5f;
+      }
+      return Embedding.from(values);
+    }
+
+    @Override
+    public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
+      return Response.from(segments.stream().map(s -> embedding).toList(), new TokenUsage(8));
+    }
+
+    @Override
+    public String modelName() {
+      return "stub-embedder";
+    }
+  }
+
+  /** A stub, named as one: asks for the weather tool, then answers once the result is in. */
+  static final class ToolCallingStubModel implements ChatModel {
+    private final List<ChatModelListener> listeners;
+
+    ToolCallingStubModel(List<ChatModelListener> listeners) {
+      this.listeners = listeners;
+    }
+
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+      List<ChatMessage> messages = request.messages();
+      boolean toolAnswered =
+          messages.get(messages.size() - 1) instanceof ToolExecutionResultMessage;
+      AiMessage message =
+          toolAnswered
+              ? AiMessage.from("It is sunny in Paris.")
+              : AiMessage.from(
+                  ToolExecutionRequest.builder()
+                      .id("call-1")
+                      .name("getWeather")
+                      .arguments("{\"city\":\"Paris\"}")
+                      .build());
+      return ChatResponse.builder()
+          .aiMessage(message)
+          .metadata(
+              ChatResponseMetadata.builder()
+                  .id("r")
+                  .modelName("stub-llm")
+                  .finishReason(toolAnswered ? FinishReason.STOP : FinishReason.TOOL_EXECUTION)
+                  .tokenUsage(new TokenUsage(120, 20))
+                  .build())
+          .build();
+    }
+
+    @Override
+    public List<ChatModelListener> listeners() {
+      return listeners;
+    }
+
+    @Override
+    public ModelProvider provider() {
+      return ModelProvider.OLLAMA;
+    }
+  }
+}
