@@ -23,8 +23,9 @@ import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.AssociationPropertiesSpanProcessor;
 import io.llmetry4j.core.LlmTelemetry;
@@ -57,8 +58,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One full RAG request — workflow → agent → retrieval (embed + search) → chat → tool → chat —
- * through in-process stubs of model and embedder and an in-memory store, with and without
- * llmetry4j, content capture off and on. The difference is what tracing adds per request.
+ * through in-process stubs of model, embedder and store, with and without llmetry4j, content
+ * capture off and on. The difference is what tracing adds per request.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -108,11 +109,14 @@ public class PipelineBenchmark {
     telemetry = LlmTelemetry.builder(sdk).captureContent(mode.equals("traced_contentOn")).build();
 
     EmbeddingModel embedder = new StubEmbedder();
-    InMemoryEmbeddingStore<TextSegment> rawStore = new InMemoryEmbeddingStore<>();
-    Random random = new Random(7);
-    for (int i = 0; i < 50; i++) {
-      rawStore.add(StubEmbedder.vector(random), TextSegment.from("Fact " + i + " about tracing."));
+    List<EmbeddingMatch<TextSegment>> matches = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      matches.add(
+          new EmbeddingMatch<>(
+              0.9 - i * 0.1, "id-" + i, null, TextSegment.from("Fact " + i + " about tracing.")));
     }
+    EmbeddingStore<TextSegment> rawStore =
+        new StoreBenchmark.StubStore(new EmbeddingSearchResult<>(matches));
     EmbeddingStore<TextSegment> store =
         traced
             ? TracingEmbeddingStore.builder(telemetry, rawStore).collectionName("docs").build()

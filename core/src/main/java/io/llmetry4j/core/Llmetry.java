@@ -155,7 +155,7 @@ public final class Llmetry implements AutoCloseable {
       logger.log(
           Level.WARNING,
           "llmetry4j: telemetry not fully exported within {0} ms at shutdown",
-          shutdownTimeout.toMillis());
+          Long.toString(shutdownTimeout.toMillis()));
     }
   }
 }

@@ -28,11 +28,33 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OtlpGrpcReceiver implements AutoCloseable {
 
-  private final ReceivedTelemetry received = new ReceivedTelemetry();
+  /** How the receiver answers trace exports. */
+  public enum Mode {
+    /** Accepts and stores. */
+    NORMAL,
+    /** Accepts the call and never answers (until the server stops). */
+    BLACK_HOLE,
+    /** Answers UNAVAILABLE (retryable) to the next {@link #failNext} calls, then NORMAL. */
+    UNAVAILABLE,
+    /** Answers INVALID_ARGUMENT (not retryable) to every call. */
+    REJECT
+  }
+
+  private final ReceivedTelemetry received;
   private final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
   private final Server server;
+  private volatile Mode mode = Mode.NORMAL;
+  private final java.util.concurrent.atomic.AtomicInteger failNext =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger calls =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger answered =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.CountDownLatch firstCall =
+      new java.util.concurrent.CountDownLatch(1);
 
-  private OtlpGrpcReceiver() throws IOException {
+  private OtlpGrpcReceiver(int port, ReceivedTelemetry received) throws IOException {
+    this.received = received;
     ServerInterceptor headerRecorder =
         new ServerInterceptor() {
           @Override
@@ -50,7 +72,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
           }
         };
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
             .addService(ServerInterceptors.intercept(new Traces(), headerRecorder))
             .addService(ServerInterceptors.intercept(new Metrics(), headerRecorder))
             .build()
@@ -58,11 +80,47 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   public static OtlpGrpcReceiver start() {
+    return start(0, new ReceivedTelemetry());
+  }
+
+  /** Starts again on {@code port}, keeping what an earlier receiver there received. */
+  public static OtlpGrpcReceiver restart(int port, ReceivedTelemetry received) {
+    return start(port, received);
+  }
+
+  private static OtlpGrpcReceiver start(int port, ReceivedTelemetry received) {
     try {
-      return new OtlpGrpcReceiver();
+      return new OtlpGrpcReceiver(port, received);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public OtlpGrpcReceiver mode(Mode mode) {
+    this.mode = mode;
+    return this;
+  }
+
+  /** UNAVAILABLE for the next {@code count} trace exports, then normal. */
+  public OtlpGrpcReceiver unavailableFor(int count) {
+    failNext.set(count);
+    this.mode = Mode.UNAVAILABLE;
+    return this;
+  }
+
+  /** Trace export calls received, answered or not. */
+  public int calls() {
+    return calls.get();
+  }
+
+  /** Trace export calls answered (successfully or with an error status). */
+  public int answered() {
+    return answered.get();
+  }
+
+  /** Waits for the first trace export call to arrive. */
+  public boolean awaitFirstCall(java.time.Duration timeout) throws InterruptedException {
+    return firstCall.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** {@code http://127.0.0.1:<port>}: what an exporter is given. */
@@ -92,7 +150,32 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
     @Override
     public void export(
         ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> response) {
+      calls.incrementAndGet();
+      firstCall.countDown();
+      switch (mode) {
+        case BLACK_HOLE:
+          return; // never answered: the client waits until its own timeout
+        case REJECT:
+          answered.incrementAndGet();
+          response.onError(
+              io.grpc.Status.INVALID_ARGUMENT
+                  .withDescription("rejected by test")
+                  .asRuntimeException());
+          return;
+        case UNAVAILABLE:
+          if (failNext.getAndDecrement() > 0) {
+            answered.incrementAndGet();
+            response.onError(
+                io.grpc.Status.UNAVAILABLE.withDescription("flapping").asRuntimeException());
+            return;
+          }
+          mode = Mode.NORMAL;
+          break;
+        default:
+          break;
+      }
       received.addTraces(request);
+      answered.incrementAndGet();
       response.onNext(ExportTraceServiceResponse.getDefaultInstance());
       response.onCompleted();
     }

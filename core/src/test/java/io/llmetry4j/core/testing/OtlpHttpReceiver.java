@@ -24,6 +24,10 @@ public final class OtlpHttpReceiver implements AutoCloseable {
 
   private final ReceivedTelemetry received = new ReceivedTelemetry();
   private final HttpServer server;
+  private final java.util.concurrent.atomic.AtomicInteger failNext =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int failStatus;
+  private volatile boolean rejectAll;
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
   private OtlpHttpReceiver() throws IOException {
@@ -31,7 +35,18 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     server.createContext(
         "/v1/traces",
         exchange -> {
-          received.addTraces(ExportTraceServiceRequest.parseFrom(body(exchange)));
+          byte[] request = body(exchange).readAllBytes();
+          if (rejectAll) {
+            exchange.sendResponseHeaders(400, -1);
+            exchange.close();
+            return;
+          }
+          if (failNext.getAndDecrement() > 0) {
+            exchange.sendResponseHeaders(failStatus, -1);
+            exchange.close();
+            return;
+          }
+          received.addTraces(ExportTraceServiceRequest.parseFrom(request));
           reply(exchange, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
         });
     server.createContext(
@@ -50,6 +65,19 @@ public final class OtlpHttpReceiver implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Answers {@code status} (e.g. 503) to the next {@code count} trace exports. */
+  public OtlpHttpReceiver failNext(int count, int status) {
+    this.failStatus = status;
+    this.failNext.set(count);
+    return this;
+  }
+
+  /** Answers 400 to every trace export. */
+  public OtlpHttpReceiver rejectAll() {
+    this.rejectAll = true;
+    return this;
   }
 
   /** The base URL, {@code http://127.0.0.1:<port>}; exporters append {@code /v1/traces}. */

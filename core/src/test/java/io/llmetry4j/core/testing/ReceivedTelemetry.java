@@ -20,6 +20,8 @@ public final class ReceivedTelemetry {
   private final List<ExportTraceServiceRequest> traceRequests = new ArrayList<>();
   private final List<ExportMetricsServiceRequest> metricRequests = new ArrayList<>();
 
+  public ReceivedTelemetry() {}
+
   synchronized void addTraces(ExportTraceServiceRequest request) {
     traceRequests.add(request);
     notifyAll();

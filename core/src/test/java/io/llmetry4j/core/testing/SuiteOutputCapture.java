@@ -18,6 +18,7 @@ import java.util.logging.SimpleFormatter;
 public final class SuiteOutputCapture {
 
   private static final StringBuffer captured = new StringBuffer();
+  private static final StringBuffer logRecords = new StringBuffer();
   private static volatile boolean installed;
 
   private SuiteOutputCapture() {}
@@ -35,7 +36,9 @@ public final class SuiteOutputCapture {
 
           @Override
           public void publish(LogRecord record) {
-            captured.append(formatter.format(record));
+            String text = formatter.format(record);
+            captured.append(text);
+            logRecords.append(text);
           }
 
           @Override
@@ -56,6 +59,11 @@ public final class SuiteOutputCapture {
   /** Adds text the suite produced outside this JVM's streams (exception messages, child output). */
   public static void record(String text) {
     captured.append(text).append('\n');
+  }
+
+  /** The java.util.logging records only (stderr, where a console handler repeats them, aside). */
+  public static String logRecords() {
+    return logRecords.toString();
   }
 
   public static String everything() {
