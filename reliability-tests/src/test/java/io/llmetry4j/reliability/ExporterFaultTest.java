@@ -239,7 +239,7 @@ class ExporterFaultTest {
   void spans_finished_during_a_short_outage_all_arrive() throws Exception {
     EndedSpans ended = new EndedSpans();
     int port = closedPort();
-    // The outage: the port accepts and drops connections; its first connection proves that an
+    // The outage: the port accepts and resets connections; its first connection proves that an
     // export was attempted while the backend was down.
     CountDownLatch attempted = new CountDownLatch(1);
     ServerSocket outage = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
@@ -248,6 +248,9 @@ class ExporterFaultTest {
             () -> {
               while (!outage.isClosed()) {
                 try (Socket socket = outage.accept()) {
+                  // Reset, not a clean close: the exporter sees a SocketException, which it
+                  // retries.
+                  socket.setSoLinger(true, 0);
                   attempted.countDown();
                 } catch (IOException closed) {
                   return;
