@@ -87,7 +87,6 @@ public class PipelineBenchmark {
   private OpenTelemetrySdk sdk;
   private Assistant assistant;
   private LlmTelemetry telemetry;
-  private int request;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -155,8 +154,9 @@ public class PipelineBenchmark {
 
   @Benchmark
   public String ragRequest() throws Exception {
-    // A new conversation each time: memory does not grow across iterations.
-    String conversation = "c" + (request++);
+    // One conversation: its window memory (10 messages) stays bounded across iterations, where
+    // a conversation per request would grow the AI Service's memory map without end.
+    String conversation = "conversation-1";
     if (mode.equals("untraced")) {
       return assistant.chat(conversation, "What is the weather in Paris?");
     }
