@@ -3,17 +3,11 @@ package io.llmetry4j.core;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
-import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
-import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
-import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.RetryPolicy;
-import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -43,7 +37,6 @@ final class SdkAssembly {
       "otel.instrumentation.genai.capture.message.content";
   static final String TRACELOOP_TRACE_CONTENT_PROPERTY = "traceloop.trace.content";
   static final String OPENLLMETRY_COMPAT_PROPERTY = "llmetry4j.openllmetry.compat";
-  static final String RETRY_DISABLED_PROPERTY = "otel.java.exporter.otlp.retry.disabled";
 
   /** How soon the embedded default prints a finished trace. */
   private static final Duration TREE_PRINT_DELAY = Duration.ofMillis(200);
@@ -80,10 +73,10 @@ final class SdkAssembly {
             .addResourceCustomizer((resource, env) -> resource.merge(resourceOf(config)))
             .addSpanExporterCustomizer(
                 (exporter, env) -> {
-                  SpanExporter retrying = withRetries(exporter, env);
+                  SpanExporter retrying = OtlpRetries.withRetries(exporter, env);
                   return config.disableBatch ? new UnbatchedExporter(retrying) : retrying;
                 })
-            .addMetricExporterCustomizer(SdkAssembly::withRetries)
+            .addMetricExporterCustomizer(OtlpRetries::withRetries)
             .addSpanProcessorCustomizer((processor, env) -> unbatch(processor))
             .addTracerProviderCustomizer(
                 (tracerProvider, env) -> addProcessors(tracerProvider, config, settings));
@@ -117,52 +110,6 @@ final class SdkAssembly {
     settings.captureContent = captureContent(config, seen.get());
     settings.openLlmetryCompat = openLlmetryCompat(config, seen.get());
     return settings;
-  }
-
-  /**
-   * Retries on retryable failures (UNAVAILABLE, 429/502/503/504, broken connections) with the SDK's
-   * default backoff, so that a short outage loses nothing: the autoconfigured OTLP exporters were
-   * seen to fail such exports at once. {@code otel.java.exporter.otlp.retry.disabled=true} keeps
-   * them without retries.
-   */
-  static SpanExporter withRetries(SpanExporter exporter, ConfigProperties env) {
-    if (env.getBoolean(RETRY_DISABLED_PROPERTY, false)) {
-      return exporter;
-    }
-    SpanExporter retrying;
-    if (exporter instanceof OtlpGrpcSpanExporter) {
-      retrying =
-          ((OtlpGrpcSpanExporter) exporter)
-              .toBuilder().setRetryPolicy(RetryPolicy.getDefault()).build();
-    } else if (exporter instanceof OtlpHttpSpanExporter) {
-      retrying =
-          ((OtlpHttpSpanExporter) exporter)
-              .toBuilder().setRetryPolicy(RetryPolicy.getDefault()).build();
-    } else {
-      return exporter;
-    }
-    exporter.shutdown(); // never used: its replacement sends
-    return retrying;
-  }
-
-  static MetricExporter withRetries(MetricExporter exporter, ConfigProperties env) {
-    if (env.getBoolean(RETRY_DISABLED_PROPERTY, false)) {
-      return exporter;
-    }
-    MetricExporter retrying;
-    if (exporter instanceof OtlpGrpcMetricExporter) {
-      retrying =
-          ((OtlpGrpcMetricExporter) exporter)
-              .toBuilder().setRetryPolicy(RetryPolicy.getDefault()).build();
-    } else if (exporter instanceof OtlpHttpMetricExporter) {
-      retrying =
-          ((OtlpHttpMetricExporter) exporter)
-              .toBuilder().setRetryPolicy(RetryPolicy.getDefault()).build();
-    } else {
-      return exporter;
-    }
-    exporter.shutdown();
-    return retrying;
   }
 
   private static Map<String, String> llmetryDefaults() {

@@ -259,7 +259,10 @@ class ExporterFaultTest {
             });
     dropper.setDaemon(true);
     dropper.start();
+    // The exporter's timeout bounds a call with all its retries: give them room here.
+    System.setProperty("otel.exporter.otlp.timeout", "15000");
     Llmetry llmetry = init("http://127.0.0.1:" + port, "grpc", ended);
+    System.setProperty("otel.exporter.otlp.timeout", "2000");
     OtlpGrpcReceiver receiver = null;
     try {
       InProcessChatModel model =
