@@ -171,22 +171,24 @@ public final class RagDemo {
                     .contentRetriever(retriever)
                     .tools(TracingTools.from(telemetry, new GlossaryTools()))
                     .build());
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         out.print("answer (streamed): ");
-        telemetry
-            .workflow("answer-question")
-            .conversationId(conversationId)
-            .run(
-                () -> {
-                  traceId[0] = Span.current().getSpanContext().getTraceId();
-                  assistant
-                      .answer(conversationId, finalQuestion)
-                      .onPartialResponse(out::print)
-                      .onCompleteResponse(done::complete)
-                      .onError(done::completeExceptionally)
-                      .start();
-                });
-        answer = done.get(10, TimeUnit.MINUTES).aiMessage().text();
+        // The workflow lasts until the streamed answer is complete, not just until it starts.
+        answer =
+            telemetry
+                .workflow("answer-question")
+                .conversationId(conversationId)
+                .call(
+                    () -> {
+                      traceId[0] = Span.current().getSpanContext().getTraceId();
+                      CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+                      assistant
+                          .answer(conversationId, finalQuestion)
+                          .onPartialResponse(out::print)
+                          .onCompleteResponse(done::complete)
+                          .onError(done::completeExceptionally)
+                          .start();
+                      return done.get(10, TimeUnit.MINUTES).aiMessage().text();
+                    });
         out.println();
       } else {
         Assistant assistant =

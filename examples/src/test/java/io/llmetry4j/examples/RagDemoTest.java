@@ -97,8 +97,9 @@ class RagDemoTest {
     assertThat(pages.toString().replaceAll("\\s+", " ")).contains(quoted.replaceAll("\\s+", " "));
   }
 
-  /** The printed tree's lines without duration and attributes. */
+  /** The printed tree's lines without duration and attributes; the tree must be one trace. */
   static List<String> treeNames(String stderr) {
+    assertThat(stderr.lines().filter(line -> line.startsWith("trace "))).as(stderr).hasSize(1);
     return stderr
         .lines()
         .filter(line -> line.contains("  ["))
