@@ -48,6 +48,16 @@ final class TraceTreeExporter implements SpanExporter {
   private final PrintStream out;
   private final Map<String, List<SpanData>> pendingByTrace = new LinkedHashMap<>();
   private int pendingSpans;
+  // Traces already printed (bounded): their late spans, ended after the root, print as a
+  // continuation at once rather than waiting for shutdown.
+  private final Set<String> printed =
+      java.util.Collections.newSetFromMap(
+          new LinkedHashMap<String, Boolean>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+              return size() > 1024;
+            }
+          });
 
   TraceTreeExporter(PrintStream out) {
     this.out = out;
@@ -60,7 +70,8 @@ final class TraceTreeExporter implements SpanExporter {
       pendingSpans++;
     }
     for (SpanData span : spans) {
-      if (isLocalRoot(span) && pendingByTrace.containsKey(span.getTraceId())) {
+      if ((isLocalRoot(span) || printed.contains(span.getTraceId()))
+          && pendingByTrace.containsKey(span.getTraceId())) {
         printTrace(span.getTraceId());
       }
     }
@@ -104,7 +115,8 @@ final class TraceTreeExporter implements SpanExporter {
 
   private void print(String traceId, List<SpanData> spans) {
     StringBuilder text = new StringBuilder();
-    format(traceId, spans, text);
+    format(printed.contains(traceId) ? traceId + " (continued)" : traceId, spans, text);
+    printed.add(traceId);
     out.print(text);
     out.flush();
   }

@@ -66,6 +66,38 @@ class TraceTreeTest {
   }
 
   @Test
+  void spans_ending_after_their_root_print_as_a_continuation_of_the_trace() {
+    String printed =
+        captureStderr(
+            () -> {
+              Llmetry llmetry =
+                  Llmetry.init(
+                      LlmetryConfig.builder()
+                          .disableBatch()
+                          .registerGlobal(false)
+                          .shutdownHook(false)
+                          .build());
+              Tracer tracer = llmetry.telemetry().tracer();
+              Span root = tracer.spanBuilder("invoke_workflow streaming").startSpan();
+              Span agent =
+                  tracer
+                      .spanBuilder("invoke_agent Assistant.chat")
+                      .setParent(io.opentelemetry.context.Context.root().with(root))
+                      .startSpan();
+              root.end(); // a workflow that returned before its streamed answer completed
+              agent.end();
+              llmetry.close();
+            });
+
+    List<String> lines = printed.lines().toList();
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0)).matches("trace [0-9a-f]{32}");
+    assertThat(lines.get(1)).startsWith("invoke_workflow streaming  [INTERNAL]");
+    assertThat(lines.get(2)).matches("trace [0-9a-f]{32} \\(continued\\)");
+    assertThat(lines.get(3)).startsWith("invoke_agent Assistant.chat  [INTERNAL]");
+  }
+
+  @Test
   void nothing_is_printed_when_an_exporter_is_configured() {
     io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter exporter =
         io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter.create();
