@@ -1,12 +1,11 @@
 package io.llmetry4j.chat;
 
-import static io.llmetry4j.core.SemconvAttributes.ERROR_TYPE;
 import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
 
 import io.llmetry4j.core.internal.GenAiClientMetrics;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
+import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.annotation.Nullable;
 
@@ -66,9 +65,7 @@ final class ChatSpan {
     }
     long endNanos = System.nanoTime();
     try {
-      span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
-      span.setAttribute(ERROR_TYPE, errorType);
-      span.recordException(error);
+      TracedCall.recordError(span, error, errorType);
       metrics.recordDuration(seconds(endNanos - startNanos), metricAttributes.error(errorType));
     } finally {
       span.end();

@@ -23,6 +23,7 @@ import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.SemconvAttributes;
 import io.llmetry4j.core.internal.GenAiClientMetrics;
+import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -30,9 +31,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.annotation.Nullable;
 
 /**
@@ -57,8 +55,6 @@ import javax.annotation.Nullable;
  */
 public final class TracingChatModelListener implements ChatModelListener {
 
-  private static final Logger logger = Logger.getLogger(TracingChatModelListener.class.getName());
-
   // Per instance: two listeners on one model must not share state in the attributes map.
   private final Object stateKey = new Object();
   private final LlmTelemetry telemetry;
@@ -69,7 +65,7 @@ public final class TracingChatModelListener implements ChatModelListener {
   private final GenAiClientMetrics metrics;
   private final ChatContentJson contentJson;
   private final ModelEntries modelEntries;
-  private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final TracedCall traced = new TracedCall();
 
   private TracingChatModelListener(Builder builder) {
     this.telemetry = builder.telemetry;
@@ -151,7 +147,7 @@ public final class TracingChatModelListener implements ChatModelListener {
         recordInputContent(span, request);
       }
     } catch (RuntimeException | LinkageError e) {
-      failed(e);
+      traced.instrumentationFailed(e);
     }
   }
 
@@ -167,7 +163,7 @@ public final class TracingChatModelListener implements ChatModelListener {
         recordResponse(chatSpan.span, response);
       }
     } catch (RuntimeException | LinkageError e) {
-      failed(e);
+      traced.instrumentationFailed(e);
     }
     try {
       ChatResponseMetadata metadata = response == null ? null : response.metadata();
@@ -176,7 +172,7 @@ public final class TracingChatModelListener implements ChatModelListener {
           ChatAttributes.inputTokens(response),
           ChatAttributes.outputTokens(response));
     } catch (RuntimeException | LinkageError e) {
-      failed(e);
+      traced.instrumentationFailed(e);
     }
   }
 
@@ -193,7 +189,7 @@ public final class TracingChatModelListener implements ChatModelListener {
       }
       chatSpan.endWithError(error, ChatAttributes.errorType(error));
     } catch (RuntimeException | LinkageError e) {
-      failed(e);
+      traced.instrumentationFailed(e);
     }
   }
 
@@ -237,7 +233,7 @@ public final class TracingChatModelListener implements ChatModelListener {
       // A cancelled stream was already ended by TracingStreamingChatModel.
       return state instanceof ChatSpan && !((ChatSpan) state).isEnded() ? (ChatSpan) state : null;
     } catch (RuntimeException e) {
-      failed(e);
+      traced.instrumentationFailed(e);
       return null;
     }
   }
@@ -246,18 +242,6 @@ public final class TracingChatModelListener implements ChatModelListener {
       Span span, io.opentelemetry.api.common.AttributeKey<String> key, @Nullable String value) {
     if (value != null) {
       span.setAttribute(key, value);
-    }
-  }
-
-  private void failed(Throwable e) {
-    // Class and place only: the message of an unexpected exception might quote content.
-    if (failureLogged.compareAndSet(false, true)) {
-      StackTraceElement[] trace = e.getStackTrace();
-      logger.log(
-          Level.WARNING,
-          "llmetry4j: chat listener failed with {0} at {1}; the call itself is unaffected."
-              + " Further failures are not logged.",
-          new Object[] {e.getClass().getName(), trace.length > 0 ? trace[0] : "?"});
     }
   }
 

@@ -71,6 +71,14 @@ final class ConfigChecks {
     }
   }
 
+  static int checkMaxContentLength(int maxContentLength) {
+    if (maxContentLength < 1) {
+      throw new IllegalArgumentException(
+          "maxContentLength must be at least 1, was " + maxContentLength);
+    }
+    return maxContentLength;
+  }
+
   static void checkProtocol(String setting, String protocol) {
     if (!LlmetryConfig.PROTOCOL_GRPC.equals(protocol)
         && !LlmetryConfig.PROTOCOL_HTTP_PROTOBUF.equals(protocol)) {

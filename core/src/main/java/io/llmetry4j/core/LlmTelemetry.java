@@ -180,11 +180,7 @@ public final class LlmTelemetry {
      * the original length.
      */
     public Builder maxContentLength(int maxContentLength) {
-      if (maxContentLength < 1) {
-        throw new IllegalArgumentException(
-            "maxContentLength must be at least 1, was " + maxContentLength);
-      }
-      this.maxContentLength = maxContentLength;
+      this.maxContentLength = ConfigChecks.checkMaxContentLength(maxContentLength);
       return this;
     }
 

@@ -274,11 +274,7 @@ public final class LlmetryConfig {
      * LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}).
      */
     public Builder maxContentLength(int maxContentLength) {
-      if (maxContentLength < 1) {
-        throw new IllegalArgumentException(
-            "maxContentLength must be at least 1, was " + maxContentLength);
-      }
-      this.maxContentLength = maxContentLength;
+      this.maxContentLength = ConfigChecks.checkMaxContentLength(maxContentLength);
       return this;
     }
 

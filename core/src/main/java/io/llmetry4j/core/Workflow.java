@@ -2,13 +2,13 @@ package io.llmetry4j.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
@@ -83,7 +83,7 @@ public final class Workflow {
     try (Scope ignored = context.with(span).makeCurrent()) {
       return body.call();
     } catch (Exception | Error e) {
-      fail(span, e);
+      TracedCall.recordError(span, e, e.getClass().getName());
       throw e;
     } finally {
       span.end();
@@ -97,7 +97,7 @@ public final class Workflow {
     try (Scope ignored = context.with(span).makeCurrent()) {
       body.run();
     } catch (RuntimeException | Error e) {
-      fail(span, e);
+      TracedCall.recordError(span, e, e.getClass().getName());
       throw e;
     } finally {
       span.end();
@@ -141,11 +141,5 @@ public final class Workflow {
       }
     }
     return builder.startSpan();
-  }
-
-  private static void fail(Span span, Throwable e) {
-    span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
-    span.setAttribute(SemconvAttributes.ERROR_TYPE, e.getClass().getName());
-    span.recordException(e);
   }
 }

@@ -3,12 +3,14 @@ package io.llmetry4j.store;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingSearchResult;
+import dev.langchain4j.store.embedding.filter.Filter;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.SemconvAttributes;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
+import javax.annotation.Nullable;
 
 /**
  * Attributes of vector-search spans beyond the operation and target: the request's top-k and
@@ -38,11 +40,16 @@ final class StoreAttributes {
       if (query != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, query);
       }
-      if (request.filter() != null) {
-        String filter = telemetry.content(request.filter().toString());
-        if (filter != null) {
-          span.setAttribute(VECTOR_FILTER, filter);
-        }
+      onFilter(span, request.filter(), telemetry);
+    }
+  }
+
+  /** The metadata filter as LangChain4j prints it; content, so only with capture on. */
+  static void onFilter(Span span, @Nullable Filter filter, LlmTelemetry telemetry) {
+    if (telemetry.captureContent() && filter != null) {
+      String text = telemetry.content(filter.toString());
+      if (text != null) {
+        span.setAttribute(VECTOR_FILTER, text);
       }
     }
   }

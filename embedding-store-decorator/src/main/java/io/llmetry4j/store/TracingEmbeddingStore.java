@@ -136,11 +136,10 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
   @Override
   public void removeAll(Filter filter) {
     Span span = start(REMOVE_ALL, -1);
-    if (telemetry.captureContent() && filter != null) {
-      String text = telemetry.content(filter.toString());
-      if (text != null) {
-        span.setAttribute(StoreAttributes.VECTOR_FILTER, text);
-      }
+    try {
+      StoreAttributes.onFilter(span, filter, telemetry);
+    } catch (RuntimeException | LinkageError e) {
+      traced.instrumentationFailed(e); // a Filter whose toString throws must not reach the caller
     }
     traced.run(span, () -> delegate.removeAll(filter));
   }

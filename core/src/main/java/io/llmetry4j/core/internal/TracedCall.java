@@ -62,14 +62,22 @@ public final class TracedCall {
   /** Status ERROR with the message, {@code error.type}, the exception event; then ends. */
   public void endWithError(Span span, Throwable error) {
     try {
-      span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
-      span.setAttribute(SemconvAttributes.ERROR_TYPE, error.getClass().getName());
-      span.recordException(error);
+      recordError(span, error, error.getClass().getName());
     } catch (RuntimeException | LinkageError e) {
       instrumentationFailed(e);
     } finally {
       span.end();
     }
+  }
+
+  /**
+   * Marks {@code span} failed the one way every llmetry4j span is: status ERROR with the
+   * exception's message, {@code error.type}, the exception recorded once. Does not end it.
+   */
+  public static void recordError(Span span, Throwable error, String errorType) {
+    span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+    span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
+    span.recordException(error);
   }
 
   /** Logs the first failure of the instrumentation itself: class and place, never a message. */
