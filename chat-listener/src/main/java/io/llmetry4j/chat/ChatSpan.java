@@ -1,6 +1,6 @@
 package io.llmetry4j.chat;
 
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
 
 import io.llmetry4j.core.internal.GenAiClientMetrics;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;

@@ -1,7 +1,7 @@
 package io.llmetry4j.chat;
 
-import io.llmetry4j.core.SemconvAttributes;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
 

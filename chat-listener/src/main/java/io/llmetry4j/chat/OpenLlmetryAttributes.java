@@ -8,6 +8,7 @@ import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Instrumentation;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
@@ -37,7 +38,7 @@ final class OpenLlmetryAttributes {
         continue;
       }
       span.setAttribute(PROMPTS.role(index), role(message));
-      String content = telemetry.content(text(message));
+      String content = Instrumentation.of(telemetry).content(text(message));
       if (content != null) {
         span.setAttribute(PROMPTS.content(index), content);
       }
@@ -50,7 +51,7 @@ final class OpenLlmetryAttributes {
       return;
     }
     span.setAttribute(COMPLETIONS.role(0), "assistant");
-    String content = telemetry.content(message.text());
+    String content = Instrumentation.of(telemetry).content(message.text());
     if (content != null) {
       span.setAttribute(COMPLETIONS.content(0), content);
     }

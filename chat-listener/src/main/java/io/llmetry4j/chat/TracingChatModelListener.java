@@ -1,15 +1,15 @@
 package io.llmetry4j.chat;
 
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_INPUT_MESSAGES;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_OPERATION_NAME;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_OUTPUT_MESSAGES;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_PROVIDER_NAME;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_MODEL;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_STREAM;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_SYSTEM_INSTRUCTIONS;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_TOOL_DEFINITIONS;
-import static io.llmetry4j.core.SemconvAttributes.SERVER_ADDRESS;
-import static io.llmetry4j.core.SemconvAttributes.SERVER_PORT;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_INPUT_MESSAGES;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_OPERATION_NAME;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_OUTPUT_MESSAGES;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_PROVIDER_NAME;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_REQUEST_MODEL;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_REQUEST_STREAM;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_SYSTEM_INSTRUCTIONS;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_TOOL_DEFINITIONS;
+import static io.llmetry4j.core.internal.SemconvAttributes.SERVER_ADDRESS;
+import static io.llmetry4j.core.internal.SemconvAttributes.SERVER_PORT;
 import static java.util.Objects.requireNonNull;
 
 import dev.langchain4j.data.message.ChatMessage;
@@ -21,8 +21,9 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
 import io.llmetry4j.core.internal.GenAiClientMetrics;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -76,7 +77,7 @@ public final class TracingChatModelListener implements ChatModelListener {
         builder.openLlmetryCompat != null
             ? builder.openLlmetryCompat
             : telemetry.openLlmetryCompat();
-    this.metrics = new GenAiClientMetrics(telemetry.meter());
+    this.metrics = new GenAiClientMetrics(Instrumentation.of(telemetry).meter());
     this.contentJson = new ChatContentJson(telemetry);
     this.modelEntries = new ModelEntries(serverAddress, serverPort);
   }
@@ -111,7 +112,7 @@ public final class TracingChatModelListener implements ChatModelListener {
       ModelEntries.Entry entry = modelEntries.get(provider, model);
 
       SpanBuilder spanBuilder =
-          telemetry
+          Instrumentation.of(telemetry)
               .tracer()
               .spanBuilder(entry.spanName)
               .setSpanKind(SpanKind.CLIENT)

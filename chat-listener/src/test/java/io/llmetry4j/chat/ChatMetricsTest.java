@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.OllamaCassettes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;

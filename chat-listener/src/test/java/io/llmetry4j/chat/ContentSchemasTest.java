@@ -2,7 +2,7 @@ package io.llmetry4j.chat;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import org.junit.jupiter.api.Test;
 
 /** The schema check used by the other tests rejects what the schemas forbid. */

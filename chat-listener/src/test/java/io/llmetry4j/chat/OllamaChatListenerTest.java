@@ -16,7 +16,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.OllamaCassettes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;

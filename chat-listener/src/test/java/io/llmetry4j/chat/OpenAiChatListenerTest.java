@@ -13,7 +13,7 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
 import io.opentelemetry.api.trace.SpanKind;

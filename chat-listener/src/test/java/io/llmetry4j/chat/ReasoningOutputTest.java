@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;

@@ -14,7 +14,7 @@ import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.OllamaCassettes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.opentelemetry.api.trace.Span;

@@ -2,9 +2,10 @@ package io.llmetry4j.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmetry4j.core.internal.ContentPolicy;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.trace.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +18,8 @@ import javax.annotation.Nullable;
  * #INSTRUMENTATION_NAME}, schema {@link SemconvAttributes#SCHEMA_URL}) and the content policy.
  *
  * <p>Built from any {@link OpenTelemetry}, so applications that already have one (a Java agent, the
- * Spring Boot starter, their own SDK) can skip {@link Llmetry#init}:
+ * Spring Boot starter, their own SDK) need no bootstrap ({@code Llmetry.init} of {@code
+ * llmetry4j-bootstrap}):
  *
  * <pre>{@code
  * LlmTelemetry telemetry = LlmTelemetry.builder(openTelemetry)
@@ -33,29 +35,34 @@ public final class LlmTelemetry {
   /** Default of {@link Builder#maxContentLength(int)}: characters kept per captured value. */
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024;
 
+  static {
+    Instrumentation.registerAccess(telemetry -> telemetry.instrumentation);
+  }
+
   private final OpenTelemetry openTelemetry;
-  private final Tracer tracer;
-  private final Meter meter;
   private final ContentPolicy contentPolicy;
   private final boolean openLlmetryCompat;
+  private final Instrumentation instrumentation;
 
   private LlmTelemetry(
       OpenTelemetry openTelemetry, ContentPolicy contentPolicy, boolean openLlmetryCompat) {
     this.openTelemetry = openTelemetry;
-    this.tracer =
-        openTelemetry
-            .tracerBuilder(INSTRUMENTATION_NAME)
-            .setInstrumentationVersion(version())
-            .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
-            .build();
-    this.meter =
-        openTelemetry
-            .meterBuilder(INSTRUMENTATION_NAME)
-            .setInstrumentationVersion(version())
-            .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
-            .build();
     this.contentPolicy = contentPolicy;
     this.openLlmetryCompat = openLlmetryCompat;
+    this.instrumentation =
+        new Instrumentation(
+            openTelemetry
+                .tracerBuilder(INSTRUMENTATION_NAME)
+                .setInstrumentationVersion(version())
+                .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
+                .build(),
+            openTelemetry
+                .meterBuilder(INSTRUMENTATION_NAME)
+                .setInstrumentationVersion(version())
+                .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
+                .build(),
+            contentPolicy,
+            openLlmetryCompat);
   }
 
   /** Starts a builder for telemetry reporting to {@code openTelemetry}. */
@@ -70,14 +77,6 @@ public final class LlmTelemetry {
 
   public OpenTelemetry openTelemetry() {
     return openTelemetry;
-  }
-
-  public Tracer tracer() {
-    return tracer;
-  }
-
-  public Meter meter() {
-    return meter;
   }
 
   /**
@@ -101,16 +100,6 @@ public final class LlmTelemetry {
   /** Characters kept per captured value; longer values are cut and end with a marker. */
   public int maxContentLength() {
     return contentPolicy.maxLength();
-  }
-
-  /**
-   * The value as it may be recorded: redacted, then truncated to {@link #maxContentLength()} with a
-   * visible marker. {@code null} when capture is off, the value is null, or the redactor threw (the
-   * value is dropped rather than recorded unredacted).
-   */
-  @Nullable
-  public String content(@Nullable String value) {
-    return contentPolicy.apply(value);
   }
 
   /**
@@ -180,7 +169,11 @@ public final class LlmTelemetry {
      * the original length.
      */
     public Builder maxContentLength(int maxContentLength) {
-      this.maxContentLength = ConfigChecks.checkMaxContentLength(maxContentLength);
+      if (maxContentLength < 1) {
+        throw new IllegalArgumentException(
+            "maxContentLength must be at least 1, was " + maxContentLength);
+      }
+      this.maxContentLength = maxContentLength;
       return this;
     }
 

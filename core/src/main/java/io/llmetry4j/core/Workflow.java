@@ -2,10 +2,13 @@ package io.llmetry4j.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmetry4j.core.internal.AssociationKeys;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TracedCall;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -31,13 +34,11 @@ import java.util.concurrent.Callable;
  *
  * <p>Association properties ({@link #conversationId}, {@link #userId}, {@link #sessionId}, {@link
  * #property}) travel as W3C baggage, so they reach spans made on other threads and in other
- * services; {@link AssociationPropertiesSpanProcessor} (installed by {@link Llmetry#init}) stamps
- * them on every span. <b>Privacy:</b> baggage is sent to downstream services in HTTP headers.
+ * services; {@code AssociationPropertiesSpanProcessor} (installed by {@code Llmetry.init} of
+ * llmetry4j-bootstrap) stamps them on every span. <b>Privacy:</b> baggage is sent to downstream
+ * services in HTTP headers.
  */
 public final class Workflow {
-
-  static final String BAGGAGE_PREFIX = "llmetry4j.";
-  static final AttributeKey<String> TASK_NAME = AttributeKey.stringKey("llmetry4j.task.name");
 
   private final LlmTelemetry telemetry;
   private final String name;
@@ -57,18 +58,17 @@ public final class Workflow {
 
   /** {@code user.id} on every span of the trace. */
   public Workflow userId(String userId) {
-    return associate(AssociationPropertiesSpanProcessor.USER_ID, userId);
+    return associate(AssociationKeys.USER_ID, userId);
   }
 
   /** {@code session.id} on every span of the trace. */
   public Workflow sessionId(String sessionId) {
-    return associate(AssociationPropertiesSpanProcessor.SESSION_ID, sessionId);
+    return associate(AssociationKeys.SESSION_ID, sessionId);
   }
 
   /** {@code llmetry4j.association.<key>} on every span of the trace. */
   public Workflow property(String key, String value) {
-    return associate(
-        AssociationPropertiesSpanProcessor.PROPERTY_PREFIX + requireNonNull(key, "key"), value);
+    return associate(AssociationKeys.PROPERTY_PREFIX + requireNonNull(key, "key"), value);
   }
 
   private Workflow associate(String attribute, String value) {
@@ -111,20 +111,20 @@ public final class Workflow {
     }
     BaggageBuilder baggage = Baggage.fromContext(current).toBuilder();
     for (String[] association : associations) {
-      baggage.put(BAGGAGE_PREFIX + association[0], association[1]);
+      baggage.put(AssociationKeys.BAGGAGE_PREFIX + association[0], association[1]);
     }
     return current.with(baggage.build());
   }
 
   private Span start(Context parent) {
     SpanBuilder builder =
-        telemetry
+        Instrumentation.of(telemetry)
             .tracer()
             .spanBuilder(task ? name : "invoke_workflow " + name)
             .setSpanKind(SpanKind.INTERNAL)
             .setParent(parent);
     if (task) {
-      builder.setAttribute(TASK_NAME, name);
+      builder.setAttribute(AssociationKeys.TASK_NAME, name);
     } else {
       builder
           .setAttribute(

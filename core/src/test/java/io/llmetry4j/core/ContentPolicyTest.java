@@ -2,6 +2,8 @@ package io.llmetry4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmetry4j.core.internal.ContentPolicy;
+import io.llmetry4j.core.internal.Instrumentation;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +19,7 @@ class ContentPolicyTest {
     LlmTelemetry telemetry = LlmTelemetry.create(OpenTelemetry.noop());
 
     assertThat(telemetry.captureContent()).isFalse();
-    assertThat(telemetry.content("a prompt")).isNull();
-  }
-
-  @Test
-  void bootstrap_leaves_content_capture_off_by_default() {
-    Llmetry llmetry =
-        Llmetry.init(LlmetryConfig.builder().registerGlobal(false).shutdownHook(false).build());
-    try {
-      assertThat(llmetry.telemetry().captureContent()).isFalse();
-    } finally {
-      llmetry.close();
-    }
+    assertThat(content(telemetry, "a prompt")).isNull();
   }
 
   @Test
@@ -39,9 +30,9 @@ class ContentPolicyTest {
             .maxContentLength(10)
             .build();
 
-    assertThat(telemetry.content("abcdefghijklmnop"))
+    assertThat(content(telemetry, "abcdefghijklmnop"))
         .isEqualTo("abcdefghij...[truncated, 16 chars]");
-    assertThat(telemetry.content("abcdefghij")).isEqualTo("abcdefghij");
+    assertThat(content(telemetry, "abcdefghij")).isEqualTo("abcdefghij");
   }
 
   @Test
@@ -50,7 +41,7 @@ class ContentPolicyTest {
         LlmTelemetry.builder(OpenTelemetry.noop()).captureContent(true).maxContentLength(3).build();
 
     // "ab" + U+1F600 (two chars) + "c": the cut at 3 would fall inside the emoji.
-    assertThat(telemetry.content("ab\uD83D\uDE00c")).isEqualTo("ab...[truncated, 5 chars]");
+    assertThat(content(telemetry, "ab\uD83D\uDE00c")).isEqualTo("ab...[truncated, 5 chars]");
   }
 
   @Test
@@ -62,9 +53,9 @@ class ContentPolicyTest {
             .contentRedactor(s -> s.replaceAll("\\d", "#"))
             .build();
 
-    assertThat(telemetry.content("card 4111 1111 1111 1111"))
+    assertThat(content(telemetry, "card 4111 1111 1111 1111"))
         .isEqualTo("card #### ##...[truncated, 24 chars]");
-    assertThat(telemetry.content("no digits")).isEqualTo("no digits");
+    assertThat(content(telemetry, "no digits")).isEqualTo("no digits");
   }
 
   @Test
@@ -83,8 +74,8 @@ class ContentPolicyTest {
                   })
               .build();
 
-      assertThat(telemetry.content("secret prompt one")).isNull();
-      assertThat(telemetry.content("secret prompt two")).isNull();
+      assertThat(content(telemetry, "secret prompt one")).isNull();
+      assertThat(content(telemetry, "secret prompt two")).isNull();
 
       assertThat(records).hasSize(1);
       String message = new java.util.logging.SimpleFormatter().formatMessage(records.get(0));
@@ -104,7 +95,12 @@ class ContentPolicyTest {
             .contentRedactor(s -> null)
             .build();
 
-    assertThat(telemetry.content("anything")).isNull();
+    assertThat(content(telemetry, "anything")).isNull();
+  }
+
+  /** What an instrumentation records of {@code value} under {@code telemetry}'s policy. */
+  private static String content(LlmTelemetry telemetry, String value) {
+    return Instrumentation.of(telemetry).content(value);
   }
 
   private static final class RecordingHandler extends Handler {

@@ -5,8 +5,9 @@ import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.filter.Filter;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
@@ -36,7 +37,7 @@ final class StoreAttributes {
     span.setAttribute(VECTOR_TOP_K, (long) request.maxResults());
     span.setAttribute(VECTOR_MIN_SCORE, request.minScore());
     if (telemetry.captureContent()) {
-      String query = telemetry.content(request.query());
+      String query = Instrumentation.of(telemetry).content(request.query());
       if (query != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, query);
       }
@@ -47,7 +48,7 @@ final class StoreAttributes {
   /** The metadata filter as LangChain4j prints it; content, so only with capture on. */
   static void onFilter(Span span, @Nullable Filter filter, LlmTelemetry telemetry) {
     if (telemetry.captureContent() && filter != null) {
-      String text = telemetry.content(filter.toString());
+      String text = Instrumentation.of(telemetry).content(filter.toString());
       if (text != null) {
         span.setAttribute(VECTOR_FILTER, text);
       }

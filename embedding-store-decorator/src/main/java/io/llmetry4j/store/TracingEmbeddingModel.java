@@ -9,9 +9,10 @@ import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
 import io.llmetry4j.core.internal.GenAiClientMetrics;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -56,7 +57,7 @@ public final class TracingEmbeddingModel implements EmbeddingModel {
         modelNameOverride != null ? modelNameOverride : EmbeddingModels.modelName(delegate);
     this.spanName = modelName == null ? "embeddings" : "embeddings " + modelName;
     this.kind = EmbeddingModels.isInProcess(provider) ? SpanKind.INTERNAL : SpanKind.CLIENT;
-    this.metrics = new GenAiClientMetrics(telemetry.meter());
+    this.metrics = new GenAiClientMetrics(Instrumentation.of(telemetry).meter());
     this.metricAttributes =
         new GenAiMetricAttributes(
             SemconvAttributes.OperationName.EMBEDDINGS, provider, modelName, null, null);
@@ -137,7 +138,7 @@ public final class TracingEmbeddingModel implements EmbeddingModel {
   private Span start(int inputs) {
     try {
       Span span =
-          telemetry
+          Instrumentation.of(telemetry)
               .tracer()
               .spanBuilder(spanName)
               .setSpanKind(kind)

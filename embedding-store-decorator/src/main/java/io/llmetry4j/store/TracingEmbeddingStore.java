@@ -9,7 +9,8 @@ import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.listener.EmbeddingStoreListener;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -189,7 +190,7 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
   private Span start(String operation, int batchSize) {
     try {
       SpanBuilder span =
-          telemetry
+          Instrumentation.of(telemetry)
               .tracer()
               .spanBuilder(spanNames.get(operation))
               .setSpanKind(kind)

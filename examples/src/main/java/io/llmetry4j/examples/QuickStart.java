@@ -1,9 +1,9 @@
 package io.llmetry4j.examples;
 
 import dev.langchain4j.model.ollama.OllamaChatModel;
+import io.llmetry4j.bootstrap.Llmetry;
+import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModelListener;
-import io.llmetry4j.core.Llmetry;
-import io.llmetry4j.core.LlmetryConfig;
 import java.util.List;
 
 /** The Tencent Cloud APM guide's LLM sample, in Java. */

@@ -17,11 +17,11 @@ import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import dev.langchain4j.store.embedding.milvus.MilvusEmbeddingStore;
+import io.llmetry4j.bootstrap.Llmetry;
+import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.Llmetry;
-import io.llmetry4j.core.LlmetryConfig;
 import io.llmetry4j.rag.TracingAiService;
 import io.llmetry4j.rag.TracingContentRetriever;
 import io.llmetry4j.rag.TracingTools;
@@ -125,7 +125,7 @@ public final class RagDemo {
 
       LlmetryConfig.Builder config = LlmetryConfig.builder().appName("llmetry4j-rag-demo");
       if (captureContent) {
-        config.captureContent(true);
+        config.telemetry(t -> t.captureContent(true));
       }
       Llmetry llmetry = Llmetry.init(config.build());
       resources.push(llmetry);

@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.TokenStream;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
-import io.llmetry4j.core.TraceloopAttributes;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TracedCall;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -105,7 +106,7 @@ public final class TracingAiService implements InvocationHandler {
   private Span start(MethodInfo info, @Nullable Object[] args) {
     try {
       var span =
-          telemetry
+          Instrumentation.of(telemetry)
               .tracer()
               .spanBuilder(info.spanName)
               .setSpanKind(SpanKind.INTERNAL)

@@ -8,8 +8,9 @@ import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverListener;
 import dev.langchain4j.rag.query.Query;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -92,7 +93,7 @@ public final class TracingContentRetriever implements ContentRetriever {
   private Span start(@Nullable Query query) {
     try {
       SpanBuilder span =
-          telemetry
+          Instrumentation.of(telemetry)
               .tracer()
               .spanBuilder(spanName)
               .setSpanKind(SpanKind.CLIENT)
@@ -104,7 +105,7 @@ public final class TracingContentRetriever implements ContentRetriever {
         span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_TOP_K, topK.doubleValue());
       }
       if (telemetry.captureContent() && query != null) {
-        String text = telemetry.content(query.text());
+        String text = Instrumentation.of(telemetry).content(query.text());
         if (text != null) {
           span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, text);
         }

@@ -8,9 +8,10 @@ import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
-import io.llmetry4j.core.TraceloopAttributes;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TracedCall;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -61,7 +62,7 @@ public final class TracingToolExecutor implements ToolExecutor {
   private Span start(@Nullable ToolExecutionRequest request) {
     try {
       SpanBuilder span =
-          telemetry
+          Instrumentation.of(telemetry)
               .tracer()
               .spanBuilder(spanName)
               .setSpanKind(SpanKind.INTERNAL)
@@ -77,7 +78,7 @@ public final class TracingToolExecutor implements ToolExecutor {
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ID, request.id());
       }
       if (telemetry.captureContent() && request != null) {
-        String arguments = telemetry.content(request.arguments());
+        String arguments = Instrumentation.of(telemetry).content(request.arguments());
         if (arguments != null) {
           span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, arguments);
         }
@@ -95,7 +96,7 @@ public final class TracingToolExecutor implements ToolExecutor {
 
   private void onResultText(Span span, @Nullable String result) {
     if (telemetry.captureContent()) {
-      String captured = telemetry.content(result);
+      String captured = Instrumentation.of(telemetry).content(result);
       if (captured != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_RESULT, captured);
       }

@@ -122,7 +122,8 @@ class RagContextTest {
                 "  chat gpt-4o-mini"));
     SpanData tool = byName(spans, "execute_tool getWeather").get(0);
     assertThat(tool)
-        .hasAttribute(io.llmetry4j.core.SemconvAttributes.GEN_AI_TOOL_CALL_ID, "call_weather_1");
+        .hasAttribute(
+            io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_TOOL_CALL_ID, "call_weather_1");
     long toolSpanNanos = tool.getEndEpochNanos() - tool.getStartEpochNanos();
     assertThat(toolSpanNanos).isGreaterThanOrEqualTo(rag.weather.lastExecutionNanos.get());
     List<SpanData> chats = byName(spans, "chat gpt-4o-mini");
@@ -187,7 +188,8 @@ class RagContextTest {
             s ->
                 assertThat(s)
                     .hasAttribute(
-                        io.llmetry4j.core.SemconvAttributes.GEN_AI_CONVERSATION_ID, "conv-s"));
+                        io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_CONVERSATION_ID,
+                        "conv-s"));
   }
 
   @Test
@@ -234,13 +236,14 @@ class RagContextTest {
                   trace
                       .get(0)
                       .getAttributes()
-                      .get(io.llmetry4j.core.SemconvAttributes.GEN_AI_CONVERSATION_ID);
+                      .get(io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_CONVERSATION_ID);
               assertThat(trace)
                   .allSatisfy(
                       s ->
                           assertThat(s)
                               .hasAttribute(
-                                  io.llmetry4j.core.SemconvAttributes.GEN_AI_CONVERSATION_ID,
+                                  io.llmetry4j.core.internal.SemconvAttributes
+                                      .GEN_AI_CONVERSATION_ID,
                                   conversation));
             });
   }

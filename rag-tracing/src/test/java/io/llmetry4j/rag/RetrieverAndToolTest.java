@@ -17,7 +17,7 @@ import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.rag.query.Query;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;

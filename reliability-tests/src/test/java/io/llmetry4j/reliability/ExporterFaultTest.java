@@ -2,9 +2,9 @@ package io.llmetry4j.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmetry4j.bootstrap.Llmetry;
+import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModelListener;
-import io.llmetry4j.core.Llmetry;
-import io.llmetry4j.core.LlmetryConfig;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
 import io.llmetry4j.core.testing.OtlpHttpReceiver;
 import io.llmetry4j.core.testing.SuiteOutputCapture;

@@ -22,7 +22,7 @@ import dev.langchain4j.rag.query.Query;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.SemconvAttributes;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.rag.TracingContentRetriever;
 import io.llmetry4j.rag.TracingToolExecutor;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;

@@ -1,7 +1,8 @@
 package io.llmetry4j.reliability;
 
-import io.llmetry4j.core.Llmetry;
-import io.llmetry4j.core.LlmetryConfig;
+import io.llmetry4j.bootstrap.Llmetry;
+import io.llmetry4j.bootstrap.LlmetryConfig;
+import io.llmetry4j.core.internal.Instrumentation;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
 
@@ -19,7 +20,7 @@ public final class ShutdownChild {
                 .metrics(false)
                 .shutdownTimeout(Duration.ofMillis(Long.parseLong(args[2])))
                 .build());
-    Tracer tracer = llmetry.telemetry().tracer();
+    Tracer tracer = Instrumentation.of(llmetry.telemetry()).tracer();
     int count = Integer.parseInt(args[3]);
     for (int i = 0; i < count; i++) {
       tracer.spanBuilder("span " + i).startSpan().end();

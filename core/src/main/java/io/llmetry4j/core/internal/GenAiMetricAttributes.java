@@ -1,15 +1,14 @@
 package io.llmetry4j.core.internal;
 
-import static io.llmetry4j.core.SemconvAttributes.ERROR_TYPE;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_OPERATION_NAME;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_PROVIDER_NAME;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_REQUEST_MODEL;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_RESPONSE_MODEL;
-import static io.llmetry4j.core.SemconvAttributes.GEN_AI_TOKEN_TYPE;
-import static io.llmetry4j.core.SemconvAttributes.SERVER_ADDRESS;
-import static io.llmetry4j.core.SemconvAttributes.SERVER_PORT;
+import static io.llmetry4j.core.internal.SemconvAttributes.ERROR_TYPE;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_OPERATION_NAME;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_PROVIDER_NAME;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_REQUEST_MODEL;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_RESPONSE_MODEL;
+import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_TOKEN_TYPE;
+import static io.llmetry4j.core.internal.SemconvAttributes.SERVER_ADDRESS;
+import static io.llmetry4j.core.internal.SemconvAttributes.SERVER_PORT;
 
-import io.llmetry4j.core.SemconvAttributes;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.Objects;

@@ -1,6 +1,5 @@
 package io.llmetry4j.core.internal;
 
-import io.llmetry4j.core.SemconvAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;

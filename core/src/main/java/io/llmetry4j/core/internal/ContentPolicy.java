@@ -1,4 +1,4 @@
-package io.llmetry4j.core;
+package io.llmetry4j.core.internal;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -6,8 +6,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.annotation.Nullable;
 
-/** Decides whether content is captured and shapes each captured value (redact, then truncate). */
-final class ContentPolicy {
+/**
+ * Decides whether content is captured and shapes each captured value (redact, then truncate).
+ *
+ * <p>Not public API: shared by the llmetry4j modules, may change without notice.
+ */
+public final class ContentPolicy {
 
   private static final Logger logger = Logger.getLogger(ContentPolicy.class.getName());
 
@@ -16,17 +20,18 @@ final class ContentPolicy {
   @Nullable private final Function<String, String> redactor;
   private final AtomicBoolean redactorFailureLogged = new AtomicBoolean();
 
-  ContentPolicy(boolean capture, int maxLength, @Nullable Function<String, String> redactor) {
+  public ContentPolicy(
+      boolean capture, int maxLength, @Nullable Function<String, String> redactor) {
     this.capture = capture;
     this.maxLength = maxLength;
     this.redactor = redactor;
   }
 
-  boolean capture() {
+  public boolean capture() {
     return capture;
   }
 
-  int maxLength() {
+  public int maxLength() {
     return maxLength;
   }
 
@@ -36,7 +41,7 @@ final class ContentPolicy {
    * found.
    */
   @Nullable
-  String apply(@Nullable String value) {
+  public String apply(@Nullable String value) {
     if (!capture || value == null) {
       return null;
     }
@@ -62,7 +67,7 @@ final class ContentPolicy {
     return truncate(redacted, maxLength);
   }
 
-  static String truncate(String value, int maxLength) {
+  public static String truncate(String value, int maxLength) {
     if (value.length() <= maxLength) {
       return value;
     }
@@ -74,7 +79,7 @@ final class ContentPolicy {
     return value.substring(0, cut) + truncationMarker(value.length());
   }
 
-  static String truncationMarker(int originalLength) {
+  public static String truncationMarker(int originalLength) {
     return "...[truncated, " + originalLength + " chars]";
   }
 

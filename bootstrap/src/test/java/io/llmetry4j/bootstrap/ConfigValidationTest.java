@@ -1,4 +1,4 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -132,7 +132,7 @@ class ConfigValidationTest {
 
   @Test
   void numeric_settings_are_range_checked() {
-    assertThatThrownBy(() -> LlmetryConfig.builder().maxContentLength(0))
+    assertThatThrownBy(() -> LlmetryConfig.builder().telemetry(t -> t.maxContentLength(0)).build())
         .hasMessage("maxContentLength must be at least 1, was 0");
     assertThatThrownBy(() -> LlmetryConfig.builder().shutdownTimeout(java.time.Duration.ZERO))
         .hasMessage("shutdownTimeout must be positive, was PT0S");

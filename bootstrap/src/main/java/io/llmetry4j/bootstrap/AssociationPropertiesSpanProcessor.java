@@ -1,5 +1,8 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
+import io.llmetry4j.core.internal.AssociationKeys;
+import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
@@ -10,9 +13,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stamps the association properties of a {@link Workflow} (carried as W3C baggage under {@code
- * llmetry4j.*} keys) on every span that starts within it, on any thread and in any service that
- * propagates baggage. {@link Llmetry#init} installs it; add it yourself to an SDK you build:
+ * Stamps the association properties of a {@link io.llmetry4j.core.Workflow} (carried as W3C baggage
+ * under {@code llmetry4j.*} keys) on every span that starts within it, on any thread and in any
+ * service that propagates baggage. {@link Llmetry#init} installs it; add it yourself to an SDK you
+ * build:
  *
  * <pre>{@code
  * SdkTracerProvider.builder().addSpanProcessor(AssociationPropertiesSpanProcessor.create(false))
@@ -20,17 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
 
-  static final String USER_ID = "user.id";
-  static final String SESSION_ID = "session.id";
-  static final String PROPERTY_PREFIX = "llmetry4j.association.";
-
   private static final Map<String, String> TRACELOOP_NAMES =
       Map.of(
           SemconvAttributes.GEN_AI_CONVERSATION_ID.getKey(),
           "conversation_id",
-          USER_ID,
+          AssociationKeys.USER_ID,
           "user_id",
-          SESSION_ID,
+          AssociationKeys.SESSION_ID,
           "session_id");
 
   private final boolean openLlmetryCompat;
@@ -54,7 +54,7 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     }
     baggage.forEach(
         (key, entry) -> {
-          if (key.startsWith(Workflow.BAGGAGE_PREFIX)) {
+          if (key.startsWith(AssociationKeys.BAGGAGE_PREFIX)) {
             for (AttributeKey<String> attribute : keysOf(key)) {
               span.setAttribute(attribute, entry.getValue());
             }
@@ -67,13 +67,13 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     return keys.computeIfAbsent(
         baggageKey,
         k -> {
-          String attribute = k.substring(Workflow.BAGGAGE_PREFIX.length());
+          String attribute = k.substring(AssociationKeys.BAGGAGE_PREFIX.length());
           if (!openLlmetryCompat) {
             return new AttributeKey[] {AttributeKey.stringKey(attribute)};
           }
           String short_ =
-              attribute.startsWith(PROPERTY_PREFIX)
-                  ? attribute.substring(PROPERTY_PREFIX.length())
+              attribute.startsWith(AssociationKeys.PROPERTY_PREFIX)
+                  ? attribute.substring(AssociationKeys.PROPERTY_PREFIX.length())
                   : TRACELOOP_NAMES.getOrDefault(attribute, attribute);
           return new AttributeKey[] {
             AttributeKey.stringKey(attribute),

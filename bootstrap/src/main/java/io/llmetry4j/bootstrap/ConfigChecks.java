@@ -1,4 +1,4 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -69,14 +69,6 @@ final class ConfigChecks {
           "token (Tencent Cloud APM token) must not be blank: copy it from the APM console's"
               + " access guide");
     }
-  }
-
-  static int checkMaxContentLength(int maxContentLength) {
-    if (maxContentLength < 1) {
-      throw new IllegalArgumentException(
-          "maxContentLength must be at least 1, was " + maxContentLength);
-    }
-    return maxContentLength;
   }
 
   static void checkProtocol(String setting, String protocol) {

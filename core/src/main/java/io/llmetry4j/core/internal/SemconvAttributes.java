@@ -1,4 +1,4 @@
-package io.llmetry4j.core;
+package io.llmetry4j.core.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
 import java.util.List;

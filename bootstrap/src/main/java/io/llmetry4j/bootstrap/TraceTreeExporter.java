@@ -1,5 +1,6 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;

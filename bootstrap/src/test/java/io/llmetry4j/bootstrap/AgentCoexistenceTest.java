@@ -1,7 +1,8 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
 import io.llmetry4j.core.testing.SuiteOutputCapture;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -41,7 +42,7 @@ class AgentCoexistenceTest {
       Llmetry llmetry = Llmetry.init(OtlpExportTest.plainConfig(receiver.endpoint()).build());
 
       assertThat(llmetry.openTelemetry()).isSameAs(GlobalOpenTelemetry.get());
-      llmetry.telemetry().tracer().spanBuilder("via-agent").startSpan().end();
+      Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("via-agent").startSpan().end();
       llmetry.close();
 
       assertThat(agentExporter.getFinishedSpanItems())

@@ -1,4 +1,4 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;

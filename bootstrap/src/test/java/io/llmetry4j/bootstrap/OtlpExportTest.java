@@ -1,7 +1,8 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
 import io.llmetry4j.core.testing.OtlpHttpReceiver;
 import io.llmetry4j.core.testing.ReceivedTelemetry;
@@ -32,7 +33,7 @@ class OtlpExportTest {
                   .registerGlobal(false)
                   .shutdownHook(false)
                   .build());
-      makeThreeNestedSpans(llmetry.telemetry().tracer());
+      makeThreeNestedSpans(Instrumentation.of(llmetry.telemetry()).tracer());
       llmetry.openTelemetry().getMeter("test").counterBuilder("requests").build().add(3);
       llmetry.close();
 
@@ -55,7 +56,7 @@ class OtlpExportTest {
                   .registerGlobal(false)
                   .shutdownHook(false)
                   .build());
-      makeThreeNestedSpans(llmetry.telemetry().tracer());
+      makeThreeNestedSpans(Instrumentation.of(llmetry.telemetry()).tracer());
       llmetry.openTelemetry().getMeter("test").counterBuilder("requests").build().add(3);
       llmetry.close();
 
@@ -70,7 +71,7 @@ class OtlpExportTest {
   void spans_carry_parent_links_and_the_llmetry_instrumentation_scope() throws Exception {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       Llmetry llmetry = Llmetry.init(plainConfig(receiver.endpoint()).build());
-      makeThreeNestedSpans(llmetry.telemetry().tracer());
+      makeThreeNestedSpans(Instrumentation.of(llmetry.telemetry()).tracer());
       llmetry.close();
 
       Map<String, io.opentelemetry.proto.trace.v1.Span> byName =
@@ -96,7 +97,7 @@ class OtlpExportTest {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       Llmetry llmetry = Llmetry.init(plainConfig(receiver.endpoint()).disableBatch().build());
       try {
-        llmetry.telemetry().tracer().spanBuilder("single").startSpan().end();
+        Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("single").startSpan().end();
         // A batch processor would hold the span for its 5 s schedule delay; a simple one sends now.
         assertThat(receiver.received().awaitSpans(1, Duration.ofSeconds(4))).isTrue();
         assertThat(spanNames(receiver.received())).containsExactly("single");
@@ -114,7 +115,11 @@ class OtlpExportTest {
               plainConfig(receiver.endpoint())
                   .headers(Map.of("x-apm-tenant", "team a/b", "authorization", "Bearer abc"))
                   .build());
-      llmetry.telemetry().tracer().spanBuilder("with-headers").startSpan().end();
+      Instrumentation.of(llmetry.telemetry())
+          .tracer()
+          .spanBuilder("with-headers")
+          .startSpan()
+          .end();
       llmetry.close();
 
       assertThat(spanNames(receiver.received())).containsExactly("with-headers");
@@ -129,7 +134,7 @@ class OtlpExportTest {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       Llmetry llmetry = Llmetry.init(plainConfig(receiver.endpoint()).build());
       try {
-        llmetry.telemetry().tracer().spanBuilder("flushed").startSpan().end();
+        Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("flushed").startSpan().end();
         assertThat(llmetry.forceFlush(WAIT)).isTrue();
         assertThat(spanNames(receiver.received())).containsExactly("flushed");
       } finally {
@@ -142,7 +147,7 @@ class OtlpExportTest {
   void close_twice_is_harmless() throws Exception {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       Llmetry llmetry = Llmetry.init(plainConfig(receiver.endpoint()).build());
-      llmetry.telemetry().tracer().spanBuilder("once").startSpan().end();
+      Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("once").startSpan().end();
       llmetry.close();
       llmetry.close();
       assertThat(spanNames(receiver.received())).containsExactly("once");

@@ -1,7 +1,9 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmetry4j.core.LlmTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -13,7 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import javax.annotation.Nullable;
 
 /**
@@ -53,10 +55,7 @@ public final class LlmetryConfig {
   @Nullable final List<TextMapPropagator> propagators;
   @Nullable final Sampler sampler;
   @Nullable final Boolean metrics;
-  @Nullable final Boolean captureContent;
-  @Nullable final Boolean openLlmetryCompat;
-  final int maxContentLength;
-  @Nullable final Function<String, String> contentRedactor;
+  final List<Consumer<LlmTelemetry.Builder>> telemetrySettings;
   final boolean registerGlobal;
   final boolean shutdownHook;
   final Duration shutdownTimeout;
@@ -74,10 +73,7 @@ public final class LlmetryConfig {
     this.propagators = builder.propagators == null ? null : List.copyOf(builder.propagators);
     this.sampler = builder.sampler;
     this.metrics = builder.metrics;
-    this.captureContent = builder.captureContent;
-    this.openLlmetryCompat = builder.openLlmetryCompat;
-    this.maxContentLength = builder.maxContentLength;
-    this.contentRedactor = builder.contentRedactor;
+    this.telemetrySettings = List.copyOf(builder.telemetrySettings);
     this.registerGlobal = builder.registerGlobal;
     this.shutdownHook = builder.shutdownHook;
     this.shutdownTimeout = builder.shutdownTimeout;
@@ -128,10 +124,8 @@ public final class LlmetryConfig {
         + disableBatch
         + ", metrics="
         + metrics
-        + ", captureContent="
-        + captureContent
-        + ", maxContentLength="
-        + maxContentLength
+        + ", telemetrySettings="
+        + telemetrySettings.size()
         + ", registerGlobal="
         + registerGlobal
         + '}';
@@ -151,10 +145,7 @@ public final class LlmetryConfig {
     @Nullable private List<TextMapPropagator> propagators;
     @Nullable private Sampler sampler;
     @Nullable private Boolean metrics;
-    @Nullable private Boolean captureContent;
-    @Nullable private Boolean openLlmetryCompat;
-    private int maxContentLength = LlmTelemetry.DEFAULT_MAX_CONTENT_LENGTH;
-    @Nullable private Function<String, String> contentRedactor;
+    private final List<Consumer<LlmTelemetry.Builder>> telemetrySettings = new ArrayList<>();
     private boolean registerGlobal = true;
     private boolean shutdownHook = true;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
@@ -259,30 +250,20 @@ public final class LlmetryConfig {
     }
 
     /**
-     * Record prompts, answers, documents, queries and tool arguments. Default off. <b>Privacy:</b>
-     * only turn on where the backend may hold that data. Env: {@code
-     * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true} or {@code
-     * TRACELOOP_TRACE_CONTENT=true}.
+     * Settings of the {@link LlmTelemetry} that {@link Llmetry#telemetry()} returns: content
+     * capture, its length limit and redactor, OpenLLMetry compatibility. They have one home, {@link
+     * LlmTelemetry.Builder}; this applies them after the environment's values ({@code
+     * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT}, {@code TRACELOOP_TRACE_CONTENT}, {@code
+     * LLMETRY4J_OPENLLMETRY_COMPAT}), so what is set here wins. May be called more than once.
+     *
+     * <pre>{@code
+     * LlmetryConfig.tencentApm(endpoint, token, "rag-service")
+     *     .telemetry(t -> t.captureContent(true).maxContentLength(4096))
+     *     .build();
+     * }</pre>
      */
-    public Builder captureContent(boolean captureContent) {
-      this.captureContent = captureContent;
-      return this;
-    }
-
-    /**
-     * Characters kept per captured value (default {@value
-     * LlmTelemetry#DEFAULT_MAX_CONTENT_LENGTH}).
-     */
-    public Builder maxContentLength(int maxContentLength) {
-      this.maxContentLength = ConfigChecks.checkMaxContentLength(maxContentLength);
-      return this;
-    }
-
-    /**
-     * Applied to every captured string before it is recorded; if it throws, the value is dropped.
-     */
-    public Builder contentRedactor(Function<String, String> contentRedactor) {
-      this.contentRedactor = requireNonNull(contentRedactor, "contentRedactor");
+    public Builder telemetry(Consumer<LlmTelemetry.Builder> settings) {
+      telemetrySettings.add(requireNonNull(settings, "settings"));
       return this;
     }
 
@@ -319,6 +300,9 @@ public final class LlmetryConfig {
         // The path rule waits for init when the protocol may still come from the environment.
         ConfigChecks.checkEndpoint("endpoint", endpoint, protocol);
       }
+      // Bad telemetry settings fail here, naming the setting, not at init.
+      LlmTelemetry.Builder check = LlmTelemetry.builder(OpenTelemetry.noop());
+      telemetrySettings.forEach(settings -> settings.accept(check));
       return new LlmetryConfig(this);
     }
   }

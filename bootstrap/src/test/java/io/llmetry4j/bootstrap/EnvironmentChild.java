@@ -1,5 +1,6 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
+import io.llmetry4j.core.internal.Instrumentation;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class EnvironmentChild {
                   value.substring(0, value.indexOf(':')), value.substring(value.indexOf(':') + 1)));
           break;
         case "capture":
-          builder.captureContent(Boolean.parseBoolean(value));
+          builder.telemetry(t -> t.captureContent(Boolean.parseBoolean(value)));
           break;
         case "propagators":
           builder.propagators(new TextMapPropagator[] {W3CBaggagePropagator.getInstance()});
@@ -46,7 +47,7 @@ public final class EnvironmentChild {
       }
     }
     Llmetry llmetry = Llmetry.init(builder.build());
-    llmetry.telemetry().tracer().spanBuilder("child-span").startSpan().end();
+    Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("child-span").startSpan().end();
     System.out.println("captureContent=" + llmetry.telemetry().captureContent());
     System.out.println("openLlmetryCompat=" + llmetry.telemetry().openLlmetryCompat());
     System.out.println(

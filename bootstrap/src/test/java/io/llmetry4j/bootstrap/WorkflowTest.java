@@ -1,10 +1,14 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.AssociationKeys;
+import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -92,7 +96,7 @@ class WorkflowTest {
             equalTo(AttributeKey.stringKey("user.id"), "user-7"),
             equalTo(AttributeKey.stringKey("session.id"), "session-9"),
             equalTo(AttributeKey.stringKey("llmetry4j.association.tenant"), "acme"));
-    assertThat(task).hasParent(workflow).hasAttribute(Workflow.TASK_NAME, "rerank");
+    assertThat(task).hasParent(workflow).hasAttribute(AssociationKeys.TASK_NAME, "rerank");
     assertThat(other)
         .hasParent(task)
         .hasAttributesSatisfyingExactly(

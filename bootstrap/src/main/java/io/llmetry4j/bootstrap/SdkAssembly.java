@@ -1,4 +1,4 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -59,7 +59,6 @@ final class SdkAssembly {
     boolean captureContent;
     boolean openLlmetryCompat;
     boolean printTraceTrees;
-    boolean sdkDisabled;
   }
 
   static Assembled assemble(LlmetryConfig config) {
@@ -107,8 +106,8 @@ final class SdkAssembly {
               return Map.of("otel.sdk.disabled", "true");
             })
         .build();
-    settings.captureContent = captureContent(config, seen.get());
-    settings.openLlmetryCompat = openLlmetryCompat(config, seen.get());
+    settings.captureContent = captureContent(seen.get());
+    settings.openLlmetryCompat = openLlmetryCompat(seen.get());
     return settings;
   }
 
@@ -123,7 +122,6 @@ final class SdkAssembly {
   private static Map<String, String> overrides(
       LlmetryConfig config, ConfigProperties env, Settings settings) {
     Map<String, String> overrides = new HashMap<>();
-    settings.sdkDisabled = env.getBoolean("otel.sdk.disabled", false);
 
     String protocol = env.getString("otel.exporter.otlp.protocol");
     if (config.protocol != null) {
@@ -163,23 +161,18 @@ final class SdkAssembly {
     if (Boolean.FALSE.equals(config.metrics)) {
       overrides.put("otel.metrics.exporter", "none");
     }
-    settings.captureContent = captureContent(config, env);
-    settings.openLlmetryCompat = openLlmetryCompat(config, env);
+    settings.captureContent = captureContent(env);
+    settings.openLlmetryCompat = openLlmetryCompat(env);
     return overrides;
   }
 
-  static boolean captureContent(LlmetryConfig config, ConfigProperties env) {
-    if (config.captureContent != null) {
-      return config.captureContent;
-    }
+  /** The environment's content switch; the config's telemetry settings are applied after it. */
+  static boolean captureContent(ConfigProperties env) {
     return env.getBoolean(CAPTURE_CONTENT_PROPERTY, false)
         || env.getBoolean(TRACELOOP_TRACE_CONTENT_PROPERTY, false);
   }
 
-  static boolean openLlmetryCompat(LlmetryConfig config, ConfigProperties env) {
-    if (config.openLlmetryCompat != null) {
-      return config.openLlmetryCompat;
-    }
+  static boolean openLlmetryCompat(ConfigProperties env) {
     return env.getBoolean(OPENLLMETRY_COMPAT_PROPERTY, false);
   }
 

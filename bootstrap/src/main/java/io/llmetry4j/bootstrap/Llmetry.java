@@ -1,7 +1,8 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmetry4j.core.LlmTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -96,11 +97,8 @@ public final class Llmetry implements AutoCloseable {
     LlmTelemetry.Builder builder =
         LlmTelemetry.builder(openTelemetry)
             .captureContent(settings.captureContent)
-            .openLlmetryCompat(settings.openLlmetryCompat)
-            .maxContentLength(config.maxContentLength);
-    if (config.contentRedactor != null) {
-      builder.contentRedactor(config.contentRedactor);
-    }
+            .openLlmetryCompat(settings.openLlmetryCompat);
+    config.telemetrySettings.forEach(apply -> apply.accept(builder));
     return builder.build();
   }
 

@@ -1,7 +1,9 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -24,7 +26,7 @@ class TraceTreeTest {
               Llmetry llmetry =
                   Llmetry.init(
                       LlmetryConfig.builder().registerGlobal(false).shutdownHook(false).build());
-              Tracer tracer = llmetry.telemetry().tracer();
+              Tracer tracer = Instrumentation.of(llmetry.telemetry()).tracer();
               Span outer = tracer.spanBuilder("invoke_workflow answer-question").startSpan();
               outer.setAttribute(SemconvAttributes.GEN_AI_OPERATION_NAME, "invoke_workflow");
               try (Scope o = outer.makeCurrent()) {
@@ -77,7 +79,7 @@ class TraceTreeTest {
                           .registerGlobal(false)
                           .shutdownHook(false)
                           .build());
-              Tracer tracer = llmetry.telemetry().tracer();
+              Tracer tracer = Instrumentation.of(llmetry.telemetry()).tracer();
               Span root = tracer.spanBuilder("invoke_workflow streaming").startSpan();
               Span agent =
                   tracer
@@ -111,7 +113,11 @@ class TraceTreeTest {
                           .registerGlobal(false)
                           .shutdownHook(false)
                           .build());
-              llmetry.telemetry().tracer().spanBuilder("quiet").startSpan().end();
+              Instrumentation.of(llmetry.telemetry())
+                  .tracer()
+                  .spanBuilder("quiet")
+                  .startSpan()
+                  .end();
               llmetry.forceFlush(java.time.Duration.ofSeconds(5));
               // Read before close: the in-memory exporter forgets its spans on shutdown.
               assertThat(exporter.getFinishedSpanItems()).hasSize(1);

@@ -1,4 +1,4 @@
-package io.llmetry4j.core;
+package io.llmetry4j.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
