@@ -18,7 +18,6 @@ import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_USAGE_INPUT_TO
 import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_USAGE_OUTPUT_TOKENS;
 import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS;
 
-import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
@@ -27,6 +26,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import java.util.List;
 import javax.annotation.Nullable;
 
@@ -38,7 +38,7 @@ final class ChatAttributes {
 
   private ChatAttributes() {}
 
-  static void onRequestParameters(Span span, ChatRequest request) {
+  static void onRequestParameters(SpanBuilder span, ChatRequest request) {
     ChatRequestParameters parameters = request.parameters();
     if (parameters == null) {
       return;
@@ -113,6 +113,12 @@ final class ChatAttributes {
   }
 
   @Nullable
+  static String responseModel(@Nullable ChatResponse response) {
+    ChatResponseMetadata metadata = response == null ? null : response.metadata();
+    return metadata == null ? null : metadata.modelName();
+  }
+
+  @Nullable
   static Long inputTokens(@Nullable ChatResponse response) {
     TokenUsage usage = usage(response);
     return usage == null || usage.inputTokenCount() == null
@@ -135,23 +141,10 @@ final class ChatAttributes {
         : response.metadata().tokenUsage();
   }
 
-  /**
-   * {@code error.type}: the HTTP status code when the client reports one (anywhere in the cause
-   * chain), else the exception's class name.
-   */
-  static String errorType(Throwable error) {
-    Throwable cause = error;
-    for (int depth = 0; cause != null && depth < 8; depth++) {
-      if (cause instanceof HttpException) {
-        return Integer.toString(((HttpException) cause).statusCode());
-      }
-      cause = cause.getCause();
-    }
-    return error.getClass().getName();
-  }
-
   private static void setIfPresent(
-      Span span, io.opentelemetry.api.common.AttributeKey<Double> key, @Nullable Double value) {
+      SpanBuilder span,
+      io.opentelemetry.api.common.AttributeKey<Double> key,
+      @Nullable Double value) {
     if (value != null) {
       span.setAttribute(key, value);
     }

@@ -11,7 +11,6 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.JsonWriter;
 import java.net.URI;
@@ -31,9 +30,9 @@ final class ChatContentJson {
   /** Stands in for inline image/audio data, which is never recorded. */
   static final String INLINE_DATA_PLACEHOLDER = "[inline data omitted]";
 
-  private final LlmTelemetry telemetry;
+  private final Instrumentation telemetry;
 
-  ChatContentJson(LlmTelemetry telemetry) {
+  ChatContentJson(Instrumentation telemetry) {
     this.telemetry = telemetry;
   }
 
@@ -89,7 +88,7 @@ final class ChatContentJson {
     JsonWriter json = new JsonWriter(128 * tools.size()).beginArray();
     for (ToolSpecification tool : tools) {
       json.beginObject().field("type", "function").field("name", tool.name());
-      String description = Instrumentation.of(telemetry).content(tool.description());
+      String description = telemetry.content(tool.description());
       if (description != null) {
         json.field("description", description);
       }
@@ -119,7 +118,7 @@ final class ChatContentJson {
     } else if (message instanceof ToolExecutionResultMessage) {
       ToolExecutionResultMessage result = (ToolExecutionResultMessage) message;
       json.field("role", "tool").name("parts").beginArray();
-      String response = Instrumentation.of(telemetry).content(result.text());
+      String response = telemetry.content(result.text());
       if (response != null) {
         json.beginObject().field("type", "tool_call_response");
         if (result.id() != null) {
@@ -147,7 +146,7 @@ final class ChatContentJson {
           json.field("id", request.id());
         }
         json.field("name", request.name());
-        String arguments = Instrumentation.of(telemetry).content(request.arguments());
+        String arguments = telemetry.content(request.arguments());
         if (arguments != null) {
           json.field("arguments", arguments);
         }
@@ -179,7 +178,7 @@ final class ChatContentJson {
       json.endObject();
       return;
     }
-    String uri = Instrumentation.of(telemetry).content(url.toString());
+    String uri = telemetry.content(url.toString());
     if (uri == null) {
       return;
     }
@@ -191,8 +190,7 @@ final class ChatContentJson {
   }
 
   private void textPart(JsonWriter json, String type, @Nullable String text) {
-    String captured =
-        text == null || text.isEmpty() ? null : Instrumentation.of(telemetry).content(text);
+    String captured = text == null || text.isEmpty() ? null : telemetry.content(text);
     if (captured != null) {
       json.beginObject().field("type", type).field("content", captured).endObject();
     }

@@ -2,102 +2,91 @@ package io.llmetry4j.chat;
 
 import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK;
 
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import io.llmetry4j.core.internal.GenAiClientMetrics;
-import io.llmetry4j.core.internal.GenAiMetricAttributes;
-import io.llmetry4j.core.internal.TracedCall;
-import io.opentelemetry.api.trace.Span;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.llmetry4j.core.internal.Operation;
 import javax.annotation.Nullable;
 
 /**
- * The lifecycle of one chat span and its metrics: started by the listener's onRequest, ended
- * exactly once by whichever comes first of response, error or stream cancellation, on whatever
- * thread that happens. Never holds a Scope.
+ * One chat call: the request of the chat {@link Operation} (what the extractors read) and, once
+ * started, its span. Started by the listener's onRequest, ended exactly once by whichever comes
+ * first of response, error or stream cancellation, on whatever thread that happens. Never holds a
+ * Scope.
  */
 final class ChatSpan {
 
   private static final double NANOS_PER_SECOND = 1_000_000_000.0;
 
-  final Span span;
-  private final long startNanos;
-  private final GenAiMetricAttributes metricAttributes;
-  private final GenAiClientMetrics metrics;
-  private final AtomicBoolean ended = new AtomicBoolean();
+  final ChatRequest request;
+  final String provider;
+  final ModelEntries.Entry entry;
+  final boolean streaming;
+  private final Operation<ChatSpan, ChatResponse> operation;
+  @Nullable private volatile Operation.Call<ChatSpan> call;
   private long lastChunkNanos;
   private boolean firstChunkSeen;
 
   ChatSpan(
-      Span span,
-      long startNanos,
-      GenAiMetricAttributes metricAttributes,
-      GenAiClientMetrics metrics) {
-    this.span = span;
-    this.startNanos = startNanos;
-    this.metricAttributes = metricAttributes;
-    this.metrics = metrics;
+      ChatRequest request,
+      String provider,
+      ModelEntries.Entry entry,
+      boolean streaming,
+      Operation<ChatSpan, ChatResponse> operation) {
+    this.request = request;
+    this.provider = provider;
+    this.entry = entry;
+    this.streaming = streaming;
+    this.operation = operation;
+  }
+
+  void started(Operation.Call<ChatSpan> call) {
+    this.call = call;
   }
 
   /** Whether this call already ended: later callbacks of the same call are ignored. */
   boolean isEnded() {
-    return ended.get();
+    Operation.Call<ChatSpan> started = call;
+    return started == null || started.isEnded();
   }
 
-  void endWithResponse(
-      @Nullable String responseModel, @Nullable Long inputTokens, @Nullable Long outputTokens) {
-    if (!ended.compareAndSet(false, true)) {
-      return;
-    }
-    long endNanos = System.nanoTime();
-    try {
-      metrics.recordSuccess(
-          seconds(endNanos - startNanos),
-          inputTokens,
-          outputTokens,
-          metricAttributes.success(responseModel));
-    } finally {
-      span.end();
+  void endWithResponse(@Nullable ChatResponse response) {
+    if (call != null) {
+      operation.end(call, response, null);
     }
   }
 
-  void endWithError(Throwable error, String errorType) {
-    if (!ended.compareAndSet(false, true)) {
-      return;
-    }
-    long endNanos = System.nanoTime();
-    try {
-      TracedCall.recordError(span, error, errorType);
-      metrics.recordDuration(seconds(endNanos - startNanos), metricAttributes.error(errorType));
-    } finally {
-      span.end();
+  void endWithError(Throwable error) {
+    if (call != null) {
+      operation.end(call, null, error);
     }
   }
 
   /** The application cancelled the stream: LangChain4j then calls no listener, so end here. */
   void endCancelled() {
-    if (!ended.compareAndSet(false, true)) {
+    Operation.Call<ChatSpan> started = call;
+    if (started == null || started.isEnded()) {
       return;
     }
-    try {
-      span.addEvent("gen_ai.stream.cancelled");
-      metrics.recordDuration(
-          seconds(System.nanoTime() - startNanos), metricAttributes.success(null).duration);
-    } finally {
-      span.end();
-    }
+    started.span().addEvent("gen_ai.stream.cancelled");
+    operation.end(started, null, null);
   }
 
   /** A streamed chunk arrived (called by {@link TracingStreamingChatModel}'s handler). */
   synchronized void onChunk(long nowNanos) {
-    if (ended.get()) {
+    Operation.Call<ChatSpan> started = call;
+    if (started == null || started.isEnded()) {
       return;
     }
+    GenAiClientMetrics metrics = operation.instrumentation().metrics();
     if (!firstChunkSeen) {
       firstChunkSeen = true;
-      double seconds = seconds(nowNanos - startNanos);
-      span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
-      metrics.recordTimeToFirstChunk(seconds, metricAttributes.base());
+      double seconds = seconds(nowNanos - started.startNanos());
+      started.span().setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+      metrics.recordTimeToFirstChunk(seconds, entry.metricAttributes.base());
     } else {
-      metrics.recordTimePerOutputChunk(seconds(nowNanos - lastChunkNanos), metricAttributes.base());
+      metrics.recordTimePerOutputChunk(
+          seconds(nowNanos - lastChunkNanos), entry.metricAttributes.base());
     }
     lastChunkNanos = nowNanos;
   }

@@ -7,7 +7,6 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -31,14 +30,14 @@ final class OpenLlmetryAttributes {
 
   private OpenLlmetryAttributes() {}
 
-  static void prompts(Span span, List<ChatMessage> messages, LlmTelemetry telemetry) {
+  static void prompts(Span span, List<ChatMessage> messages, Instrumentation telemetry) {
     int index = 0;
     for (ChatMessage message : messages) {
       if (message == null) {
         continue;
       }
       span.setAttribute(PROMPTS.role(index), role(message));
-      String content = Instrumentation.of(telemetry).content(text(message));
+      String content = telemetry.content(text(message));
       if (content != null) {
         span.setAttribute(PROMPTS.content(index), content);
       }
@@ -46,12 +45,12 @@ final class OpenLlmetryAttributes {
     }
   }
 
-  static void completion(Span span, @Nullable AiMessage message, LlmTelemetry telemetry) {
+  static void completion(Span span, @Nullable AiMessage message, Instrumentation telemetry) {
     if (message == null) {
       return;
     }
     span.setAttribute(COMPLETIONS.role(0), "assistant");
-    String content = Instrumentation.of(telemetry).content(message.text());
+    String content = telemetry.content(message.text());
     if (content != null) {
       span.setAttribute(COMPLETIONS.content(0), content);
     }

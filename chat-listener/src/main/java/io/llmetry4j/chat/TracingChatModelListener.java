@@ -1,36 +1,20 @@
 package io.llmetry4j.chat;
 
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_INPUT_MESSAGES;
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_OPERATION_NAME;
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_OUTPUT_MESSAGES;
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_PROVIDER_NAME;
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_REQUEST_MODEL;
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_REQUEST_STREAM;
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_SYSTEM_INSTRUCTIONS;
-import static io.llmetry4j.core.internal.SemconvAttributes.GEN_AI_TOOL_DEFINITIONS;
-import static io.llmetry4j.core.internal.SemconvAttributes.SERVER_ADDRESS;
-import static io.llmetry4j.core.internal.SemconvAttributes.SERVER_PORT;
 import static java.util.Objects.requireNonNull;
 
-import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.internal.GenAiClientMetrics;
+import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
-import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TracedCall;
+import io.llmetry4j.core.internal.Operation;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import java.util.List;
 import java.util.Map;
 import javax.annotation.Nullable;
 
@@ -58,28 +42,27 @@ public final class TracingChatModelListener implements ChatModelListener {
 
   // Per instance: two listeners on one model must not share state in the attributes map.
   private final Object stateKey = new Object();
-  private final LlmTelemetry telemetry;
   @Nullable private final String providerName;
-  @Nullable private final String serverAddress;
-  @Nullable private final Integer serverPort;
-  private final boolean openLlmetryCompat;
-  private final GenAiClientMetrics metrics;
-  private final ChatContentJson contentJson;
   private final ModelEntries modelEntries;
-  private final TracedCall traced = new TracedCall();
+  private final Operation<ChatSpan, ChatResponse> operation;
 
   private TracingChatModelListener(Builder builder) {
-    this.telemetry = builder.telemetry;
     this.providerName = builder.providerName;
-    this.serverAddress = builder.serverAddress;
-    this.serverPort = builder.serverPort;
-    this.openLlmetryCompat =
-        builder.openLlmetryCompat != null
-            ? builder.openLlmetryCompat
-            : telemetry.openLlmetryCompat();
-    this.metrics = new GenAiClientMetrics(Instrumentation.of(telemetry).meter());
-    this.contentJson = new ChatContentJson(telemetry);
-    this.modelEntries = new ModelEntries(serverAddress, serverPort);
+    this.modelEntries = new ModelEntries(builder.serverAddress, builder.serverPort);
+    Instrumentation instrumentation = Instrumentation.of(builder.telemetry);
+    this.operation =
+        Operation.<ChatSpan, ChatResponse>builder(
+                instrumentation, SpanKind.CLIENT, call -> call.entry.spanName)
+            .addExtractor(
+                new ChatExtractor(instrumentation, builder.serverAddress, builder.serverPort))
+            .metrics(
+                GenAiOperationMetrics.<ChatSpan, ChatResponse>builder(
+                        instrumentation.metrics(), call -> call.entry.metricAttributes)
+                    .responseModel(ChatAttributes::responseModel)
+                    .inputTokens(ChatAttributes::inputTokens)
+                    .outputTokens(ChatAttributes::outputTokens)
+                    .build())
+            .build();
   }
 
   /** A listener with the telemetry's settings (content capture, compat mode). */
@@ -104,76 +87,32 @@ public final class TracingChatModelListener implements ChatModelListener {
         return; // the same listener registered twice on one model: one span per call
       }
       ChatRequest request = context.chatRequest();
-      String model = request.modelName();
       String provider =
           providerName != null ? providerName : ProviderNames.providerName(context.modelProvider());
       Context parent = Context.current();
       StreamingCall streaming = StreamingCall.from(parent);
-      ModelEntries.Entry entry = modelEntries.get(provider, model);
-
-      SpanBuilder spanBuilder =
-          Instrumentation.of(telemetry)
-              .tracer()
-              .spanBuilder(entry.spanName)
-              .setSpanKind(SpanKind.CLIENT)
-              .setParent(parent)
-              .setAttribute(GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.CHAT)
-              .setAttribute(GEN_AI_PROVIDER_NAME, provider);
-      if (model != null) {
-        spanBuilder.setAttribute(GEN_AI_REQUEST_MODEL, model);
-      }
-      if (serverAddress != null) {
-        spanBuilder.setAttribute(SERVER_ADDRESS, serverAddress);
-        if (serverPort != null) {
-          spanBuilder.setAttribute(SERVER_PORT, serverPort.longValue());
-        }
-      }
-      if (streaming != null) {
-        spanBuilder.setAttribute(GEN_AI_REQUEST_STREAM, true);
-      }
-      if (openLlmetryCompat) {
-        spanBuilder
-            .setAttribute(OpenLlmetryAttributes.GEN_AI_SYSTEM, provider)
-            .setAttribute(OpenLlmetryAttributes.LLM_REQUEST_TYPE, "chat");
-      }
-      Span span = spanBuilder.startSpan();
-      ChatSpan chatSpan = new ChatSpan(span, System.nanoTime(), entry.metricAttributes, metrics);
+      ChatSpan chatSpan =
+          new ChatSpan(
+              request,
+              provider,
+              modelEntries.get(provider, request.modelName()),
+              streaming != null,
+              operation);
+      chatSpan.started(operation.start(parent, chatSpan));
       attributes.put(stateKey, chatSpan);
       if (streaming != null) {
         streaming.attach(chatSpan);
       }
-
-      ChatAttributes.onRequestParameters(span, request);
-      if (telemetry.captureContent() && span.isRecording()) {
-        recordInputContent(span, request);
-      }
     } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
+      operation.instrumentationFailed(e);
     }
   }
 
   @Override
   public void onResponse(ChatModelResponseContext context) {
     ChatSpan chatSpan = take(context.attributes());
-    if (chatSpan == null) {
-      return;
-    }
-    ChatResponse response = context.chatResponse();
-    try {
-      if (response != null) {
-        recordResponse(chatSpan.span, response);
-      }
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
-    }
-    try {
-      ChatResponseMetadata metadata = response == null ? null : response.metadata();
-      chatSpan.endWithResponse(
-          metadata == null ? null : metadata.modelName(),
-          ChatAttributes.inputTokens(response),
-          ChatAttributes.outputTokens(response));
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
+    if (chatSpan != null) {
+      chatSpan.endWithResponse(context.chatResponse());
     }
   }
 
@@ -183,48 +122,11 @@ public final class TracingChatModelListener implements ChatModelListener {
     if (chatSpan == null) {
       return;
     }
-    try {
-      Throwable error = context.error();
-      if (error == null) {
-        error = new IllegalStateException("LangChain4j reported an error without an exception");
-      }
-      chatSpan.endWithError(error, ChatAttributes.errorType(error));
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
+    Throwable error = context.error();
+    if (error == null) {
+      error = new IllegalStateException("LangChain4j reported an error without an exception");
     }
-  }
-
-  private void recordResponse(Span span, ChatResponse response) {
-    String finishReason = ChatAttributes.onResponse(span, response);
-    ChatResponseMetadata metadata = response.metadata();
-    if (openLlmetryCompat
-        && metadata != null
-        && metadata.tokenUsage() != null
-        && metadata.tokenUsage().totalTokenCount() != null) {
-      span.setAttribute(
-          OpenLlmetryAttributes.LLM_USAGE_TOTAL_TOKENS,
-          metadata.tokenUsage().totalTokenCount().longValue());
-    }
-    if (telemetry.captureContent() && span.isRecording()) {
-      span.setAttribute(
-          GEN_AI_OUTPUT_MESSAGES, contentJson.outputMessages(response.aiMessage(), finishReason));
-      if (openLlmetryCompat) {
-        OpenLlmetryAttributes.completion(span, response.aiMessage(), telemetry);
-      }
-    }
-  }
-
-  private void recordInputContent(Span span, ChatRequest request) {
-    List<ChatMessage> messages = request.messages();
-    if (messages != null && !messages.isEmpty()) {
-      setIfNotNull(span, GEN_AI_INPUT_MESSAGES, contentJson.inputMessages(messages));
-      setIfNotNull(span, GEN_AI_SYSTEM_INSTRUCTIONS, contentJson.systemInstructions(messages));
-      if (openLlmetryCompat) {
-        OpenLlmetryAttributes.prompts(span, messages, telemetry);
-      }
-    }
-    setIfNotNull(
-        span, GEN_AI_TOOL_DEFINITIONS, contentJson.toolDefinitions(request.toolSpecifications()));
+    chatSpan.endWithError(error);
   }
 
   @Nullable
@@ -234,15 +136,8 @@ public final class TracingChatModelListener implements ChatModelListener {
       // A cancelled stream was already ended by TracingStreamingChatModel.
       return state instanceof ChatSpan && !((ChatSpan) state).isEnded() ? (ChatSpan) state : null;
     } catch (RuntimeException e) {
-      traced.instrumentationFailed(e);
+      operation.instrumentationFailed(e);
       return null;
-    }
-  }
-
-  private static void setIfNotNull(
-      Span span, io.opentelemetry.api.common.AttributeKey<String> key, @Nullable String value) {
-    if (value != null) {
-      span.setAttribute(key, value);
     }
   }
 
@@ -252,7 +147,6 @@ public final class TracingChatModelListener implements ChatModelListener {
     @Nullable private String providerName;
     @Nullable private String serverAddress;
     @Nullable private Integer serverPort;
-    @Nullable private Boolean openLlmetryCompat;
 
     private Builder(LlmTelemetry telemetry) {
       this.telemetry = requireNonNull(telemetry, "telemetry");
@@ -280,12 +174,6 @@ public final class TracingChatModelListener implements ChatModelListener {
     /** {@code server.address} only. */
     public Builder serverAddress(String address) {
       this.serverAddress = requireNonNull(address, "address");
-      return this;
-    }
-
-    /** OpenLLMetry attribute names too (default: the telemetry's setting). */
-    public Builder openLlmetryCompat(boolean openLlmetryCompat) {
-      this.openLlmetryCompat = openLlmetryCompat;
       return this;
     }
 

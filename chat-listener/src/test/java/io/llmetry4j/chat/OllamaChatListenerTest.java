@@ -245,10 +245,11 @@ class OllamaChatListenerTest {
   void openllmetry_compat_adds_its_attribute_names() {
     model(
             "llama3",
-            TracingChatModelListener.builder(
-                    LlmTelemetry.builder(otel.getOpenTelemetry()).captureContent(true).build())
-                .openLlmetryCompat(true)
-                .build())
+            TracingChatModelListener.create(
+                LlmTelemetry.builder(otel.getOpenTelemetry())
+                    .captureContent(true)
+                    .openLlmetryCompat(true)
+                    .build()))
         .chat(chatRequest());
 
     SpanData span = onlySpan();

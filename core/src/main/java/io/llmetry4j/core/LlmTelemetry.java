@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmetry4j.core.internal.ContentPolicy;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,6 +45,7 @@ public final class LlmTelemetry {
   private final ContentPolicy contentPolicy;
   private final boolean openLlmetryCompat;
   private final Instrumentation instrumentation;
+  private final Operation<Workflow, Object> workflowOperation;
 
   private LlmTelemetry(
       OpenTelemetry openTelemetry, ContentPolicy contentPolicy, boolean openLlmetryCompat) {
@@ -63,6 +66,15 @@ public final class LlmTelemetry {
                 .build(),
             contentPolicy,
             openLlmetryCompat);
+    this.workflowOperation =
+        Operation.<Workflow, Object>builder(instrumentation, SpanKind.INTERNAL, Workflow::spanName)
+            .addExtractor(new Workflow.Attributes(openLlmetryCompat))
+            .build();
+  }
+
+  /** The span lifecycle of workflows and tasks, shared by every {@link Workflow} of this. */
+  Operation<Workflow, Object> workflowOperation() {
+    return workflowOperation;
   }
 
   /** Starts a builder for telemetry reporting to {@code openTelemetry}. */

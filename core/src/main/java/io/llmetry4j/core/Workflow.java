@@ -3,17 +3,13 @@ package io.llmetry4j.core;
 import static java.util.Objects.requireNonNull;
 
 import io.llmetry4j.core.internal.AssociationKeys;
-import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TracedCall;
 import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -78,30 +74,14 @@ public final class Workflow {
 
   /** Runs {@code body} inside the span and returns its result. */
   public <T> T call(Callable<T> body) throws Exception {
-    Context context = contextWithAssociations();
-    Span span = start(context);
-    try (Scope ignored = context.with(span).makeCurrent()) {
-      return body.call();
-    } catch (Exception | Error e) {
-      TracedCall.recordError(span, e, e.getClass().getName());
-      throw e;
-    } finally {
-      span.end();
-    }
+    requireNonNull(body, "body");
+    return telemetry.workflowOperation().call(contextWithAssociations(), this, body::call);
   }
 
   /** Runs {@code body} inside the span. */
   public void run(Runnable body) {
-    Context context = contextWithAssociations();
-    Span span = start(context);
-    try (Scope ignored = context.with(span).makeCurrent()) {
-      body.run();
-    } catch (RuntimeException | Error e) {
-      TracedCall.recordError(span, e, e.getClass().getName());
-      throw e;
-    } finally {
-      span.end();
-    }
+    requireNonNull(body, "body");
+    telemetry.workflowOperation().run(contextWithAssociations(), this, body::run);
   }
 
   private Context contextWithAssociations() {
@@ -116,30 +96,38 @@ public final class Workflow {
     return current.with(baggage.build());
   }
 
-  private Span start(Context parent) {
-    SpanBuilder builder =
-        Instrumentation.of(telemetry)
-            .tracer()
-            .spanBuilder(task ? name : "invoke_workflow " + name)
-            .setSpanKind(SpanKind.INTERNAL)
-            .setParent(parent);
-    if (task) {
-      builder.setAttribute(AssociationKeys.TASK_NAME, name);
-    } else {
-      builder
-          .setAttribute(
-              SemconvAttributes.GEN_AI_OPERATION_NAME,
-              SemconvAttributes.OperationName.INVOKE_WORKFLOW)
-          .setAttribute(SemconvAttributes.GEN_AI_WORKFLOW_NAME, name);
+  String spanName() {
+    return task ? name : "invoke_workflow " + name;
+  }
+
+  /** The attributes of workflow and task spans. */
+  static final class Attributes implements Operation.Extractor<Workflow, Object> {
+    private final boolean openLlmetryCompat;
+
+    Attributes(boolean openLlmetryCompat) {
+      this.openLlmetryCompat = openLlmetryCompat;
     }
-    if (telemetry.openLlmetryCompat()) {
-      builder
-          .setAttribute(TraceloopAttributes.SPAN_KIND, task ? "task" : "workflow")
-          .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
-      if (!task) {
-        builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, name);
+
+    @Override
+    public void onStart(SpanBuilder builder, Workflow workflow) {
+      String name = workflow.name;
+      if (workflow.task) {
+        builder.setAttribute(AssociationKeys.TASK_NAME, name);
+      } else {
+        builder
+            .setAttribute(
+                SemconvAttributes.GEN_AI_OPERATION_NAME,
+                SemconvAttributes.OperationName.INVOKE_WORKFLOW)
+            .setAttribute(SemconvAttributes.GEN_AI_WORKFLOW_NAME, name);
+      }
+      if (openLlmetryCompat) {
+        builder
+            .setAttribute(TraceloopAttributes.SPAN_KIND, workflow.task ? "task" : "workflow")
+            .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
+        if (!workflow.task) {
+          builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, name);
+        }
       }
     }
-    return builder.startSpan();
   }
 }

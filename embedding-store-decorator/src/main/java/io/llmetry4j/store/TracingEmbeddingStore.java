@@ -1,5 +1,9 @@
 package io.llmetry4j.store;
 
+import static io.llmetry4j.store.StoreOperation.ADD;
+import static io.llmetry4j.store.StoreOperation.ADD_ALL;
+import static io.llmetry4j.store.StoreOperation.REMOVE;
+import static io.llmetry4j.store.StoreOperation.REMOVE_ALL;
 import static java.util.Objects.requireNonNull;
 
 import dev.langchain4j.data.embedding.Embedding;
@@ -10,11 +14,8 @@ import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.listener.EmbeddingStoreListener;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Instrumentation;
-import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TracedCall;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
+import io.llmetry4j.core.internal.Operation;
+import io.llmetry4j.store.StoreOperation.Request;
 import java.util.Collection;
 import java.util.List;
 import javax.annotation.Nullable;
@@ -39,22 +40,14 @@ import javax.annotation.Nullable;
  */
 public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
 
-  static final String ADD = "add";
-  static final String ADD_ALL = "add_all";
-  static final String REMOVE = "remove";
-  static final String REMOVE_ALL = "remove_all";
-  static final String SEARCH = "search";
-
   private final EmbeddingStore<E> delegate;
   private final LlmTelemetry telemetry;
   private final String systemName;
-  private final SpanKind kind;
   @Nullable private final String collectionName;
   @Nullable private final String namespace;
   @Nullable private final String serverAddress;
   @Nullable private final Integer serverPort;
-  private final TracedCall traced = new TracedCall();
-  private final java.util.Map<String, String> spanNames;
+  private final Operation<Request, Object> operation;
 
   private TracingEmbeddingStore(Builder<E> builder) {
     this.delegate = builder.delegate;
@@ -63,18 +56,18 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
         builder.dbSystemName != null
             ? builder.dbSystemName
             : StoreSystems.systemName(builder.delegate.getClass());
-    this.kind = StoreSystems.isInProcess(systemName) ? SpanKind.INTERNAL : SpanKind.CLIENT;
     this.collectionName = builder.collectionName;
     this.namespace = builder.namespace;
     this.serverAddress = builder.serverAddress;
     this.serverPort = builder.serverPort;
-    this.spanNames =
-        java.util.Map.of(
-            ADD, spanName(ADD),
-            ADD_ALL, spanName(ADD_ALL),
-            REMOVE, spanName(REMOVE),
-            REMOVE_ALL, spanName(REMOVE_ALL),
-            SEARCH, spanName(SEARCH));
+    this.operation =
+        StoreOperation.create(
+            Instrumentation.of(telemetry),
+            systemName,
+            collectionName,
+            namespace,
+            serverAddress,
+            serverPort);
   }
 
   /** Wraps {@code delegate} with what its class tells; use the builder to name the collection. */
@@ -89,33 +82,34 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
 
   @Override
   public String add(Embedding embedding) {
-    return traced.call(start(ADD, -1), () -> delegate.add(embedding), null);
+    return operation.call(Request.of(ADD), () -> delegate.add(embedding));
   }
 
   @Override
   public void add(String id, Embedding embedding) {
-    traced.run(start(ADD, -1), () -> delegate.add(id, embedding));
+    operation.run(Request.of(ADD), () -> delegate.add(id, embedding));
   }
 
   @Override
   public String add(Embedding embedding, E embedded) {
-    return traced.call(start(ADD, -1), () -> delegate.add(embedding, embedded), null);
+    return operation.call(Request.of(ADD), () -> delegate.add(embedding, embedded));
   }
 
   @Override
   public List<String> addAll(List<Embedding> embeddings) {
-    return traced.call(start(ADD_ALL, size(embeddings)), () -> delegate.addAll(embeddings), null);
+    return operation.call(Request.batch(ADD_ALL, embeddings), () -> delegate.addAll(embeddings));
   }
 
   @Override
   public List<String> addAll(List<Embedding> embeddings, List<E> embedded) {
-    return traced.call(
-        start(ADD_ALL, size(embeddings)), () -> delegate.addAll(embeddings, embedded), null);
+    return operation.call(
+        Request.batch(ADD_ALL, embeddings), () -> delegate.addAll(embeddings, embedded));
   }
 
   @Override
   public void addAll(List<String> ids, List<Embedding> embeddings, List<E> embedded) {
-    traced.run(start(ADD_ALL, size(embeddings)), () -> delegate.addAll(ids, embeddings, embedded));
+    operation.run(
+        Request.batch(ADD_ALL, embeddings), () -> delegate.addAll(ids, embeddings, embedded));
   }
 
   /** Not an operation on the store: forwarded without a span. */
@@ -126,44 +120,27 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
 
   @Override
   public void remove(String id) {
-    traced.run(start(REMOVE, -1), () -> delegate.remove(id));
+    operation.run(Request.of(REMOVE), () -> delegate.remove(id));
   }
 
   @Override
   public void removeAll(Collection<String> ids) {
-    traced.run(start(REMOVE_ALL, ids == null ? -1 : ids.size()), () -> delegate.removeAll(ids));
+    operation.run(Request.batch(REMOVE_ALL, ids), () -> delegate.removeAll(ids));
   }
 
   @Override
   public void removeAll(Filter filter) {
-    Span span = start(REMOVE_ALL, -1);
-    try {
-      StoreAttributes.onFilter(span, filter, telemetry);
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e); // a Filter whose toString throws must not reach the caller
-    }
-    traced.run(span, () -> delegate.removeAll(filter));
+    operation.run(Request.removeAll(filter), () -> delegate.removeAll(filter));
   }
 
   @Override
   public void removeAll() {
-    traced.run(start(REMOVE_ALL, -1), delegate::removeAll);
+    operation.run(Request.of(REMOVE_ALL), delegate::removeAll);
   }
 
   @Override
   public EmbeddingSearchResult<E> search(EmbeddingSearchRequest request) {
-    Span span = start(SEARCH, -1);
-    try {
-      if (request != null) {
-        StoreAttributes.onSearchRequest(span, request, telemetry);
-      }
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
-    }
-    return traced.call(
-        span,
-        () -> delegate.search(request),
-        (s, result) -> StoreAttributes.onSearchResult(s, result, telemetry));
+    return operation.call(Request.search(request), () -> delegate.search(request));
   }
 
   /** The delegate registers the listener; the store it returns stays traced. */
@@ -182,59 +159,6 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
       return store == null ? null : this;
     }
     return new Builder<>(telemetry, store).copyFrom(this).build();
-  }
-
-  /**
-   * Starts an operation's span; never throws (an instrumentation failure gives an invalid span).
-   */
-  private Span start(String operation, int batchSize) {
-    try {
-      SpanBuilder span =
-          Instrumentation.of(telemetry)
-              .tracer()
-              .spanBuilder(spanNames.get(operation))
-              .setSpanKind(kind)
-              .setAttribute(SemconvAttributes.DB_SYSTEM_NAME, systemName)
-              .setAttribute(SemconvAttributes.DB_OPERATION_NAME, operation);
-      if (collectionName != null) {
-        span.setAttribute(SemconvAttributes.DB_COLLECTION_NAME, collectionName);
-      }
-      if (namespace != null) {
-        span.setAttribute(SemconvAttributes.DB_NAMESPACE, namespace);
-      }
-      if (serverAddress != null) {
-        span.setAttribute(SemconvAttributes.SERVER_ADDRESS, serverAddress);
-        if (serverPort != null) {
-          span.setAttribute(SemconvAttributes.SERVER_PORT, serverPort.longValue());
-        }
-      }
-      // semconv: batch size only for operations on two or more items.
-      if (batchSize >= 2) {
-        span.setAttribute(SemconvAttributes.DB_OPERATION_BATCH_SIZE, (long) batchSize);
-      }
-      return span.startSpan();
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
-      return Span.getInvalid();
-    }
-  }
-
-  /** semconv DB span name: operation and target (collection, else namespace, else server). */
-  private String spanName(String operation) {
-    if (collectionName != null) {
-      return operation + " " + collectionName;
-    }
-    if (namespace != null) {
-      return operation + " " + namespace;
-    }
-    if (serverAddress != null) {
-      return operation + " " + serverAddress + (serverPort != null ? ":" + serverPort : "");
-    }
-    return operation;
-  }
-
-  private static int size(@Nullable List<?> list) {
-    return list == null ? -1 : list.size();
   }
 
   /** Builder of {@link TracingEmbeddingStore}. */

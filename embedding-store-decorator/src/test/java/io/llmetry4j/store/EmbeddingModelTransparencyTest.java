@@ -59,7 +59,7 @@ class EmbeddingModelTransparencyTest {
             equalTo(SemconvAttributes.GEN_AI_REQUEST_MODEL, "recording-model"),
             equalTo(SemconvAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 3L),
             equalTo(SemconvAttributes.GEN_AI_USAGE_INPUT_TOKENS, 9L),
-            equalTo(TracingEmbeddingModel.BATCH_SIZE, 2L));
+            equalTo(EmbeddingsOperation.BATCH_SIZE, 2L));
   }
 
   @Test

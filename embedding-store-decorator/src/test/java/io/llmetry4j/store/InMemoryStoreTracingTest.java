@@ -62,7 +62,7 @@ class InMemoryStoreTracingTest {
                                 equalTo(SemconvAttributes.GEN_AI_PROVIDER_NAME, "langchain4j.onnx"),
                                 equalTo(SemconvAttributes.GEN_AI_REQUEST_MODEL, "all-minilm-l6-v2"),
                                 equalTo(SemconvAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, 384L),
-                                equalTo(TracingEmbeddingModel.BATCH_SIZE, 1L),
+                                equalTo(EmbeddingsOperation.BATCH_SIZE, 1L),
                                 equalTo(
                                     SemconvAttributes.GEN_AI_USAGE_INPUT_TOKENS, inputTokens))));
     MetricData duration =
@@ -114,10 +114,10 @@ class InMemoryStoreTracingTest {
                                 equalTo(SemconvAttributes.DB_SYSTEM_NAME, "langchain4j.in_memory"),
                                 equalTo(SemconvAttributes.DB_OPERATION_NAME, "search"),
                                 equalTo(SemconvAttributes.DB_COLLECTION_NAME, "handbook"),
-                                equalTo(StoreAttributes.VECTOR_TOP_K, 5L),
-                                equalTo(StoreAttributes.VECTOR_MIN_SCORE, 0.3),
+                                equalTo(StoreOperation.VECTOR_TOP_K, 5L),
+                                equalTo(StoreOperation.VECTOR_MIN_SCORE, 0.3),
                                 equalTo(
-                                    StoreAttributes.VECTOR_RESULT_COUNT,
+                                    StoreOperation.VECTOR_RESULT_COUNT,
                                     (long) result.matches().size()),
                                 equalTo(
                                     SemconvAttributes.DB_RESPONSE_RETURNED_ROWS,
@@ -171,7 +171,7 @@ class InMemoryStoreTracingTest {
             SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, "Which vector database is open source?")
         .hasAttributesSatisfying(
             satisfies(
-                StoreAttributes.VECTOR_TOP_SCORE,
+                StoreOperation.VECTOR_TOP_SCORE,
                 s -> s.isEqualTo(result.matches().get(0).score())));
     RetrievalDocumentsSchema.assertValid(documents);
   }

@@ -63,6 +63,6 @@ class MilvusStoreTracingTest {
         .hasKind(SpanKind.CLIENT)
         .hasAttribute(SemconvAttributes.DB_SYSTEM_NAME, "milvus")
         .hasAttribute(SemconvAttributes.DB_COLLECTION_NAME, "handbook");
-    assertThat(search.getAttributes().get(StoreAttributes.VECTOR_RESULT_COUNT)).isEqualTo(3L);
+    assertThat(search.getAttributes().get(StoreOperation.VECTOR_RESULT_COUNT)).isEqualTo(3L);
   }
 }

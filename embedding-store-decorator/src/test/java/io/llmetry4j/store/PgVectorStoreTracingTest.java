@@ -107,9 +107,9 @@ class PgVectorStoreTracingTest {
             equalTo(SemconvAttributes.DB_NAMESPACE, pg.database()),
             equalTo(SemconvAttributes.SERVER_ADDRESS, "127.0.0.1"),
             equalTo(SemconvAttributes.SERVER_PORT, (long) pg.port()),
-            equalTo(StoreAttributes.VECTOR_TOP_K, 4L),
-            equalTo(StoreAttributes.VECTOR_MIN_SCORE, 0.2),
-            equalTo(StoreAttributes.VECTOR_RESULT_COUNT, (long) result.matches().size()),
+            equalTo(StoreOperation.VECTOR_TOP_K, 4L),
+            equalTo(StoreOperation.VECTOR_MIN_SCORE, 0.2),
+            equalTo(StoreOperation.VECTOR_RESULT_COUNT, (long) result.matches().size()),
             equalTo(SemconvAttributes.DB_RESPONSE_RETURNED_ROWS, (long) result.matches().size()));
     assertThat(spans.get(2)).hasAttribute(SemconvAttributes.DB_OPERATION_NAME, "remove");
     assertThat(spans.get(3)).hasAttribute(SemconvAttributes.DB_OPERATION_NAME, "remove_all");

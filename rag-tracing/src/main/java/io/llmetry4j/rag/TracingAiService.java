@@ -6,12 +6,11 @@ import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.TokenStream;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TracedCall;
 import io.llmetry4j.core.internal.TraceloopAttributes;
-import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
@@ -39,15 +38,20 @@ import javax.annotation.Nullable;
 public final class TracingAiService implements InvocationHandler {
 
   private final Object service;
-  private final LlmTelemetry telemetry;
   private final String agentName;
   private final ConcurrentHashMap<Method, MethodInfo> methods = new ConcurrentHashMap<>();
-  private final TracedCall traced = new TracedCall();
+  private final Operation<AgentCall, Object> operation;
 
   private TracingAiService(LlmTelemetry telemetry, Class<?> type, Object service) {
-    this.telemetry = requireNonNull(telemetry, "telemetry");
+    requireNonNull(telemetry, "telemetry");
     this.service = requireNonNull(service, "service");
     this.agentName = type.getSimpleName();
+    Instrumentation instrumentation = Instrumentation.of(telemetry);
+    this.operation =
+        Operation.<AgentCall, Object>builder(
+                instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
+            .addExtractor(new Attributes(agentName, instrumentation.openLlmetryCompat()))
+            .build();
   }
 
   /** Returns {@code service} traced, as the same interface. */
@@ -70,28 +74,20 @@ public final class TracingAiService implements InvocationHandler {
     }
     // Computed (and made accessible) before the span starts.
     MethodInfo info = methods.computeIfAbsent(method, m -> new MethodInfo(agentName, m));
-    Span span = start(info, args);
-    Context context = Context.current().with(span);
-    if (info.streaming) {
-      Object stream;
-      try (Scope ignored = context.makeCurrent()) {
-        stream = invokeService(method, args);
-      } catch (Throwable e) {
-        traced.endWithError(span, e);
-        throw e;
-      }
-      return stream == null
-          ? null
-          : new TracingTokenStream((TokenStream) stream, span, context, traced);
+    AgentCall request = new AgentCall(info, args);
+    if (!info.streaming) {
+      return operation.call(request, () -> invokeService(method, args));
     }
-    try (Scope ignored = context.makeCurrent()) {
-      Object result = invokeService(method, args);
-      span.end();
-      return result;
+    // A stream: the span lasts until the stream completes or fails, not until start() returns.
+    Operation.Call<AgentCall> call = operation.start(request);
+    Object stream;
+    try (Scope ignored = call.makeCurrent()) {
+      stream = invokeService(method, args);
     } catch (Throwable e) {
-      traced.endWithError(span, e);
+      operation.end(call, null, e);
       throw e;
     }
+    return stream == null ? null : new TracingTokenStream((TokenStream) stream, operation, call);
   }
 
   /** Calls the real AI Service, unwrapping reflection so the caller sees the original exception. */
@@ -103,34 +99,46 @@ public final class TracingAiService implements InvocationHandler {
     }
   }
 
-  private Span start(MethodInfo info, @Nullable Object[] args) {
-    try {
-      var span =
-          Instrumentation.of(telemetry)
-              .tracer()
-              .spanBuilder(info.spanName)
-              .setSpanKind(SpanKind.INTERNAL)
-              .setAttribute(
-                  SemconvAttributes.GEN_AI_OPERATION_NAME,
-                  SemconvAttributes.OperationName.INVOKE_AGENT)
-              .setAttribute(SemconvAttributes.GEN_AI_AGENT_NAME, agentName);
-      if (info.memoryIdIndex >= 0 && args != null && args[info.memoryIdIndex] != null) {
+  /** One call of an AI Service method. */
+  static final class AgentCall {
+    final MethodInfo method;
+    @Nullable final Object[] args;
+
+    AgentCall(MethodInfo method, @Nullable Object[] args) {
+      this.method = method;
+      this.args = args;
+    }
+  }
+
+  /** What an {@code invoke_agent} span records. */
+  private static final class Attributes implements Operation.Extractor<AgentCall, Object> {
+    private final String agentName;
+    private final boolean openLlmetryCompat;
+
+    Attributes(String agentName, boolean openLlmetryCompat) {
+      this.agentName = agentName;
+      this.openLlmetryCompat = openLlmetryCompat;
+    }
+
+    @Override
+    public void onStart(SpanBuilder span, AgentCall call) {
+      span.setAttribute(
+              SemconvAttributes.GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.INVOKE_AGENT)
+          .setAttribute(SemconvAttributes.GEN_AI_AGENT_NAME, agentName);
+      int memoryId = call.method.memoryIdIndex;
+      if (memoryId >= 0 && call.args != null && call.args[memoryId] != null) {
         span.setAttribute(
-            SemconvAttributes.GEN_AI_CONVERSATION_ID, String.valueOf(args[info.memoryIdIndex]));
+            SemconvAttributes.GEN_AI_CONVERSATION_ID, String.valueOf(call.args[memoryId]));
       }
-      if (telemetry.openLlmetryCompat()) {
+      if (openLlmetryCompat) {
         span.setAttribute(TraceloopAttributes.SPAN_KIND, "agent")
             .setAttribute(TraceloopAttributes.ENTITY_NAME, agentName);
       }
-      return span.startSpan();
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
-      return Span.getInvalid();
     }
   }
 
   /** What the span of one method needs, computed once per method. */
-  private static final class MethodInfo {
+  static final class MethodInfo {
     final String spanName;
     final int memoryIdIndex;
     final boolean streaming;

@@ -9,9 +9,9 @@ import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverListener;
 import dev.langchain4j.rag.query.Query;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TracedCall;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -43,16 +43,20 @@ public final class TracingContentRetriever implements ContentRetriever {
   private final ContentRetriever delegate;
   private final LlmTelemetry telemetry;
   private final String dataSourceId;
-  private final String spanName;
   @Nullable private final Integer topK;
-  private final TracedCall traced = new TracedCall();
+  private final Operation<Query, List<Content>> operation;
 
   private TracingContentRetriever(Builder builder) {
     this.delegate = builder.delegate;
     this.telemetry = builder.telemetry;
     this.dataSourceId = builder.dataSourceId;
-    this.spanName = "retrieval " + builder.dataSourceId;
     this.topK = builder.topK;
+    String spanName = "retrieval " + builder.dataSourceId;
+    Instrumentation instrumentation = Instrumentation.of(telemetry);
+    this.operation =
+        Operation.<Query, List<Content>>builder(instrumentation, SpanKind.CLIENT, query -> spanName)
+            .addExtractor(new Attributes(instrumentation, dataSourceId, topK))
+            .build();
   }
 
   public static TracingContentRetriever wrap(
@@ -67,8 +71,7 @@ public final class TracingContentRetriever implements ContentRetriever {
 
   @Override
   public List<Content> retrieve(Query query) {
-    Span span = start(query);
-    return traced.call(span, () -> delegate.retrieve(query), this::onResult);
+    return operation.call(query, () -> delegate.retrieve(query));
   }
 
   @Override
@@ -90,38 +93,52 @@ public final class TracingContentRetriever implements ContentRetriever {
     return builder.build();
   }
 
-  private Span start(@Nullable Query query) {
-    try {
-      SpanBuilder span =
-          Instrumentation.of(telemetry)
-              .tracer()
-              .spanBuilder(spanName)
-              .setSpanKind(SpanKind.CLIENT)
-              .setAttribute(
-                  SemconvAttributes.GEN_AI_OPERATION_NAME,
-                  SemconvAttributes.OperationName.RETRIEVAL)
-              .setAttribute(SemconvAttributes.GEN_AI_DATA_SOURCE_ID, dataSourceId);
+  /** What a retrieval span records. */
+  private static final class Attributes implements Operation.Extractor<Query, List<Content>> {
+    private final Instrumentation instrumentation;
+    private final String dataSourceId;
+    @Nullable private final Integer topK;
+
+    Attributes(Instrumentation instrumentation, String dataSourceId, @Nullable Integer topK) {
+      this.instrumentation = instrumentation;
+      this.dataSourceId = dataSourceId;
+      this.topK = topK;
+    }
+
+    @Override
+    public void onStart(SpanBuilder span, @Nullable Query query) {
+      span.setAttribute(
+              SemconvAttributes.GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.RETRIEVAL)
+          .setAttribute(SemconvAttributes.GEN_AI_DATA_SOURCE_ID, dataSourceId);
       if (topK != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_TOP_K, topK.doubleValue());
       }
-      if (telemetry.captureContent() && query != null) {
-        String text = Instrumentation.of(telemetry).content(query.text());
+    }
+
+    @Override
+    public void onRecordingStart(Span span, @Nullable Query query) {
+      if (instrumentation.captureContent() && query != null) {
+        String text = instrumentation.content(query.text());
         if (text != null) {
           span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, text);
         }
       }
-      return span.startSpan();
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
-      return Span.getInvalid();
     }
-  }
 
-  private void onResult(Span span, @Nullable List<Content> contents) {
-    int count = contents == null ? 0 : contents.size();
-    span.setAttribute(RESULT_COUNT, (long) count);
-    if (telemetry.captureContent() && count > 0) {
-      span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS, documents(contents));
+    @Override
+    public void onEnd(
+        Span span,
+        @Nullable Query query,
+        @Nullable List<Content> contents,
+        @Nullable Throwable error) {
+      if (error != null) {
+        return;
+      }
+      int count = contents == null ? 0 : contents.size();
+      span.setAttribute(RESULT_COUNT, (long) count);
+      if (instrumentation.captureContent() && count > 0) {
+        span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS, documents(contents));
+      }
     }
   }
 

@@ -11,12 +11,10 @@ import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.service.TokenStream;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
-import io.llmetry4j.core.internal.TracedCall;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
+import io.llmetry4j.core.internal.Operation;
+import io.llmetry4j.rag.TracingAiService.AgentCall;
 import io.opentelemetry.context.Scope;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -29,17 +27,17 @@ import java.util.function.Consumer;
 final class TracingTokenStream implements TokenStream {
 
   private final TokenStream delegate;
-  private final Span span;
-  private final Context context;
-  private final TracedCall traced;
-  private final AtomicBoolean ended = new AtomicBoolean();
+  private final Operation<AgentCall, Object> operation;
+  private final Operation.Call<AgentCall> call;
   private boolean completionHandled;
 
-  TracingTokenStream(TokenStream delegate, Span span, Context context, TracedCall traced) {
+  TracingTokenStream(
+      TokenStream delegate,
+      Operation<AgentCall, Object> operation,
+      Operation.Call<AgentCall> call) {
     this.delegate = delegate;
-    this.span = span;
-    this.context = context;
-    this.traced = traced;
+    this.operation = operation;
+    this.call = call;
   }
 
   @Override
@@ -110,7 +108,7 @@ final class TracingTokenStream implements TokenStream {
     completionHandled = true;
     delegate.onCompleteResponse(
         response -> {
-          endSpan();
+          operation.end(call, response, null);
           handler.accept(response);
         });
     return this;
@@ -120,7 +118,7 @@ final class TracingTokenStream implements TokenStream {
   public TokenStream onError(Consumer<Throwable> handler) {
     delegate.onError(
         error -> {
-          endWithError(error);
+          operation.end(call, null, error);
           handler.accept(error);
         });
     return this;
@@ -132,32 +130,20 @@ final class TracingTokenStream implements TokenStream {
    */
   @Override
   public TokenStream ignoreErrors() {
-    delegate.onError(this::endWithError);
+    delegate.onError(error -> operation.end(call, null, error));
     return this;
   }
 
   @Override
   public void start() {
     if (!completionHandled) {
-      delegate.onCompleteResponse(response -> endSpan());
+      delegate.onCompleteResponse(response -> operation.end(call, response, null));
     }
-    try (Scope ignored = context.makeCurrent()) {
+    try (Scope ignored = call.makeCurrent()) {
       delegate.start();
-    } catch (RuntimeException | Error e) {
-      endWithError(e);
+    } catch (Throwable e) {
+      operation.end(call, null, e);
       throw e;
-    }
-  }
-
-  private void endSpan() {
-    if (ended.compareAndSet(false, true)) {
-      span.end();
-    }
-  }
-
-  private void endWithError(Throwable error) {
-    if (ended.compareAndSet(false, true)) {
-      traced.endWithError(span, error);
     }
   }
 }

@@ -9,13 +9,12 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TracedCall;
 import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import javax.annotation.Nullable;
 
 /**
@@ -27,18 +26,21 @@ public final class TracingToolExecutor implements ToolExecutor {
 
   private final ToolExecutor delegate;
   private final LlmTelemetry telemetry;
-  private final String name;
-  private final String spanName;
-  @Nullable private final String description;
-  private final TracedCall traced = new TracedCall();
+  private final Operation<ToolExecutionRequest, Object> operation;
 
   private TracingToolExecutor(
       LlmTelemetry telemetry, ToolSpecification specification, ToolExecutor delegate) {
     this.telemetry = requireNonNull(telemetry, "telemetry");
     this.delegate = requireNonNull(delegate, "delegate");
-    this.name = specification.name();
-    this.spanName = "execute_tool " + name;
-    this.description = specification.description();
+    String spanName = "execute_tool " + specification.name();
+    Instrumentation instrumentation = Instrumentation.of(telemetry);
+    this.operation =
+        Operation.<ToolExecutionRequest, Object>builder(
+                instrumentation, SpanKind.INTERNAL, request -> spanName)
+            .addExtractor(
+                new Attributes(instrumentation, specification.name(), specification.description()))
+            .responseErrorType(TracingToolExecutor::errorType)
+            .build();
   }
 
   public static TracingToolExecutor wrap(
@@ -48,69 +50,81 @@ public final class TracingToolExecutor implements ToolExecutor {
 
   @Override
   public String execute(ToolExecutionRequest request, Object memoryId) {
-    return traced.call(
-        start(request), () -> delegate.execute(request, memoryId), this::onResultText);
+    return operation.call(request, () -> delegate.execute(request, memoryId));
   }
 
   @Override
   public ToolExecutionResult executeWithContext(
       ToolExecutionRequest request, InvocationContext context) {
-    return traced.call(
-        start(request), () -> delegate.executeWithContext(request, context), this::onResult);
+    return operation.call(request, () -> delegate.executeWithContext(request, context));
   }
 
-  private Span start(@Nullable ToolExecutionRequest request) {
-    try {
-      SpanBuilder span =
-          Instrumentation.of(telemetry)
-              .tracer()
-              .spanBuilder(spanName)
-              .setSpanKind(SpanKind.INTERNAL)
-              .setAttribute(
-                  SemconvAttributes.GEN_AI_OPERATION_NAME,
-                  SemconvAttributes.OperationName.EXECUTE_TOOL)
-              .setAttribute(SemconvAttributes.GEN_AI_TOOL_NAME, name)
-              .setAttribute(SemconvAttributes.GEN_AI_TOOL_TYPE, "function");
+  /** A result flagged as an error fails the span, though nothing was thrown. */
+  @Nullable
+  private static String errorType(Object result) {
+    return result instanceof ToolExecutionResult && ((ToolExecutionResult) result).isError()
+        ? "tool_error"
+        : null;
+  }
+
+  /** What an {@code execute_tool} span records. */
+  private static final class Attributes
+      implements Operation.Extractor<ToolExecutionRequest, Object> {
+    private final Instrumentation instrumentation;
+    private final String name;
+    @Nullable private final String description;
+
+    Attributes(Instrumentation instrumentation, String name, @Nullable String description) {
+      this.instrumentation = instrumentation;
+      this.name = name;
+      this.description = description;
+    }
+
+    @Override
+    public void onStart(SpanBuilder span, @Nullable ToolExecutionRequest request) {
+      span.setAttribute(
+              SemconvAttributes.GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.EXECUTE_TOOL)
+          .setAttribute(SemconvAttributes.GEN_AI_TOOL_NAME, name)
+          .setAttribute(SemconvAttributes.GEN_AI_TOOL_TYPE, "function");
       if (description != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_DESCRIPTION, description);
       }
       if (request != null && request.id() != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ID, request.id());
       }
-      if (telemetry.captureContent() && request != null) {
-        String arguments = Instrumentation.of(telemetry).content(request.arguments());
+      if (instrumentation.openLlmetryCompat()) {
+        span.setAttribute(TraceloopAttributes.SPAN_KIND, "tool")
+            .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
+      }
+    }
+
+    @Override
+    public void onRecordingStart(Span span, @Nullable ToolExecutionRequest request) {
+      if (instrumentation.captureContent() && request != null) {
+        String arguments = instrumentation.content(request.arguments());
         if (arguments != null) {
           span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, arguments);
         }
       }
-      if (telemetry.openLlmetryCompat()) {
-        span.setAttribute(TraceloopAttributes.SPAN_KIND, "tool")
-            .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
-      }
-      return span.startSpan();
-    } catch (RuntimeException | LinkageError e) {
-      traced.instrumentationFailed(e);
-      return Span.getInvalid();
     }
-  }
 
-  private void onResultText(Span span, @Nullable String result) {
-    if (telemetry.captureContent()) {
-      String captured = Instrumentation.of(telemetry).content(result);
+    @Override
+    public void onEnd(
+        Span span,
+        @Nullable ToolExecutionRequest request,
+        @Nullable Object result,
+        @Nullable Throwable error) {
+      if (!instrumentation.captureContent() || result == null) {
+        return;
+      }
+      String text =
+          result instanceof ToolExecutionResult
+              ? ((ToolExecutionResult) result).resultText()
+              : result.toString();
+      String captured = instrumentation.content(text);
       if (captured != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_RESULT, captured);
       }
     }
-  }
-
-  private void onResult(Span span, @Nullable ToolExecutionResult result) {
-    if (result == null) {
-      return;
-    }
-    if (result.isError()) {
-      span.setStatus(StatusCode.ERROR);
-      span.setAttribute(SemconvAttributes.ERROR_TYPE, "tool_error");
-    }
-    onResultText(span, result.resultText());
   }
 }

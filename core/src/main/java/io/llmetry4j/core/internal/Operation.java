@@ -1,0 +1,313 @@
+package io.llmetry4j.core.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.annotation.Nullable;
+
+/**
+ * The one lifecycle of every llmetry4j span, in the shape of OpenTelemetry's {@code Instrumenter}:
+ * one instance per traced operation of a wrapper, built once, told <em>what</em> to record by
+ * {@link Extractor}s and optional {@link Metrics}; it alone decides <em>how</em> a span lives.
+ *
+ * <ul>
+ *   <li>name, kind and the attributes samplers read are set before the span starts;
+ *   <li>the parent is the context current where the operation starts ({@link #start(Context,
+ *       Object)});
+ *   <li>{@link #call} makes the span current while the wrapped work runs;
+ *   <li>the span ends exactly once, for success and for every {@link Throwable} (errors and checked
+ *       exceptions thrown without being declared included), which reaches the caller unchanged;
+ *   <li>an error is recorded one way: {@code error.type} from {@link ErrorTypes}, status ERROR with
+ *       a description, the exception recorded once; metrics are recorded in the same place;
+ *   <li>nothing of the instrumentation's own escapes: a failure inside it is logged once (class and
+ *       place, never a message) and the application's call goes on.
+ * </ul>
+ *
+ * <p>Not public API: shared by the llmetry4j modules, may change without notice.
+ */
+public final class Operation<REQ, RES> {
+
+  private static final Logger logger = Logger.getLogger(Operation.class.getName());
+
+  private static final double NANOS_PER_SECOND = 1_000_000_000.0;
+
+  /** What an operation records: attributes from its request, and from its outcome. */
+  public interface Extractor<REQ, RES> {
+
+    /** Attributes known before the span starts (samplers see them). Must not throw. */
+    void onStart(SpanBuilder span, REQ request);
+
+    /**
+     * Attributes set once the span has started and is recording: for values costly to build, such
+     * as captured content, which a span that is not sampled never needs.
+     */
+    default void onRecordingStart(Span span, REQ request) {}
+
+    /** Attributes of the outcome: {@code response} on success, {@code error} on failure. */
+    default void onEnd(Span span, REQ request, @Nullable RES response, @Nullable Throwable error) {}
+  }
+
+  /** The metrics of an operation, recorded when its span ends. */
+  public interface Metrics<REQ, RES> {
+    void record(
+        REQ request,
+        @Nullable RES response,
+        @Nullable String errorType,
+        double durationSeconds,
+        Context context);
+  }
+
+  /** Work that may throw anything, declared or not. */
+  public interface Body<T, E extends Throwable> {
+    T run() throws E;
+  }
+
+  /** {@link Body} without a result. */
+  public interface VoidBody<E extends Throwable> {
+    void run() throws E;
+  }
+
+  private final Instrumentation instrumentation;
+  private final Function<? super REQ, String> spanName;
+  private final SpanKind kind;
+  private final List<Extractor<? super REQ, ? super RES>> extractors;
+  @Nullable private final Metrics<? super REQ, ? super RES> metrics;
+  @Nullable private final Function<? super RES, String> responseErrorType;
+  // Per operation instance: the first failure of each is logged, then it stays quiet.
+  private final AtomicBoolean failureLogged = new AtomicBoolean();
+
+  private Operation(Builder<REQ, RES> builder) {
+    this.instrumentation = builder.instrumentation;
+    this.spanName = builder.spanName;
+    this.kind = builder.kind;
+    this.extractors = List.copyOf(builder.extractors);
+    this.metrics = builder.metrics;
+    this.responseErrorType = builder.responseErrorType;
+  }
+
+  public static <REQ, RES> Builder<REQ, RES> builder(
+      Instrumentation instrumentation, SpanKind kind, Function<? super REQ, String> spanName) {
+    return new Builder<>(instrumentation, kind, spanName);
+  }
+
+  /** The instrumentation this operation reports to. */
+  public Instrumentation instrumentation() {
+    return instrumentation;
+  }
+
+  /**
+   * Starts the span of {@code request} as a child of {@code parent}. Never throws: when the
+   * instrumentation fails, the returned call carries an invalid span and still ends cleanly.
+   */
+  public Call<REQ> start(Context parent, REQ request) {
+    long startNanos = System.nanoTime();
+    Span span;
+    try {
+      SpanBuilder builder =
+          instrumentation.tracer().spanBuilder(spanName.apply(request)).setSpanKind(kind);
+      builder.setParent(parent);
+      for (Extractor<? super REQ, ? super RES> extractor : extractors) {
+        extractor.onStart(builder, request);
+      }
+      span = builder.startSpan();
+    } catch (RuntimeException | LinkageError e) {
+      instrumentationFailed(e);
+      return new Call<>(request, Span.getInvalid(), parent, startNanos);
+    }
+    if (span.isRecording()) {
+      try {
+        for (Extractor<? super REQ, ? super RES> extractor : extractors) {
+          extractor.onRecordingStart(span, request);
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // The span started: it stays, with what was recorded so far, and ends as usual.
+        instrumentationFailed(e);
+      }
+    }
+    return new Call<>(request, span, parent.with(span), startNanos);
+  }
+
+  /** {@link #start(Context, Object)} under the current context. */
+  public Call<REQ> start(REQ request) {
+    return start(Context.current(), request);
+  }
+
+  /**
+   * Ends {@code call}: the outcome's attributes, the error (if any) and the metrics, then the span.
+   * Only the first end of a call counts. Never throws.
+   */
+  public void end(Call<REQ> call, @Nullable RES response, @Nullable Throwable error) {
+    if (!call.ended.compareAndSet(false, true)) {
+      return;
+    }
+    Span span = call.span;
+    String errorType = null;
+    try {
+      double seconds = (System.nanoTime() - call.startNanos) / NANOS_PER_SECOND;
+      for (Extractor<? super REQ, ? super RES> extractor : extractors) {
+        extractor.onEnd(span, call.request, response, error);
+      }
+      if (error != null) {
+        errorType = ErrorTypes.of(error);
+        span.setStatus(StatusCode.ERROR, ErrorTypes.description(error));
+        span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
+        span.recordException(error);
+      } else if (response != null && responseErrorType != null) {
+        errorType = responseErrorType.apply(response);
+        if (errorType != null) {
+          span.setStatus(StatusCode.ERROR, errorType);
+          span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
+        }
+      }
+      if (metrics != null) {
+        metrics.record(call.request, response, errorType, seconds, call.context);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      instrumentationFailed(e);
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * Runs {@code body} with the span of {@code request} current and returns its result; whatever it
+   * throws is recorded and rethrown unchanged.
+   */
+  public <T extends RES, E extends Throwable> T call(REQ request, Body<T, E> body) throws E {
+    return call(Context.current(), request, body);
+  }
+
+  /** {@link #call(Object, Body)} as a child of {@code parent}. */
+  public <T extends RES, E extends Throwable> T call(Context parent, REQ request, Body<T, E> body)
+      throws E {
+    Call<REQ> call = start(parent, request);
+    T result;
+    try (Scope ignored = call.makeCurrent()) {
+      result = body.run();
+    } catch (Throwable error) {
+      end(call, null, error);
+      throw error;
+    }
+    end(call, result, null);
+    return result;
+  }
+
+  /** {@link #call} for work without a result. */
+  public <E extends Throwable> void run(REQ request, VoidBody<E> body) throws E {
+    run(Context.current(), request, body);
+  }
+
+  /** {@link #run(Object, VoidBody)} as a child of {@code parent}. */
+  public <E extends Throwable> void run(Context parent, REQ request, VoidBody<E> body) throws E {
+    Call<REQ> call = start(parent, request);
+    try (Scope ignored = call.makeCurrent()) {
+      body.run();
+    } catch (Throwable error) {
+      end(call, null, error);
+      throw error;
+    }
+    end(call, null, null);
+  }
+
+  /** Logs the first failure of the instrumentation itself: class and place, never a message. */
+  public void instrumentationFailed(Throwable e) {
+    if (failureLogged.compareAndSet(false, true)) {
+      StackTraceElement[] trace = e.getStackTrace();
+      logger.log(
+          Level.WARNING,
+          "llmetry4j: instrumentation failed with {0} at {1}; the application call is unaffected."
+              + " Further failures are not logged.",
+          new Object[] {e.getClass().getName(), trace.length > 0 ? trace[0] : "?"});
+    }
+  }
+
+  /** One started operation: its span, the context holding it, when it started. */
+  public static final class Call<REQ> {
+    final REQ request;
+    final Span span;
+    final Context context;
+    final long startNanos;
+    final AtomicBoolean ended = new AtomicBoolean();
+
+    Call(REQ request, Span span, Context context, long startNanos) {
+      this.request = request;
+      this.span = span;
+      this.context = context;
+      this.startNanos = startNanos;
+    }
+
+    public Span span() {
+      return span;
+    }
+
+    /** The context of the caller with this call's span in it. */
+    public Context context() {
+      return context;
+    }
+
+    public long startNanos() {
+      return startNanos;
+    }
+
+    /** Whether the call already ended: later outcomes of the same call are ignored. */
+    public boolean isEnded() {
+      return ended.get();
+    }
+
+    /** Makes the span current, for work that runs inside the operation. */
+    public Scope makeCurrent() {
+      return context.makeCurrent();
+    }
+  }
+
+  /** Builder of {@link Operation}. */
+  public static final class Builder<REQ, RES> {
+    private final Instrumentation instrumentation;
+    private final SpanKind kind;
+    private final Function<? super REQ, String> spanName;
+    private final List<Extractor<? super REQ, ? super RES>> extractors = new ArrayList<>();
+    @Nullable private Metrics<? super REQ, ? super RES> metrics;
+    @Nullable private Function<? super RES, String> responseErrorType;
+
+    private Builder(
+        Instrumentation instrumentation, SpanKind kind, Function<? super REQ, String> spanName) {
+      this.instrumentation = requireNonNull(instrumentation, "instrumentation");
+      this.kind = requireNonNull(kind, "kind");
+      this.spanName = requireNonNull(spanName, "spanName");
+    }
+
+    public Builder<REQ, RES> addExtractor(Extractor<? super REQ, ? super RES> extractor) {
+      extractors.add(requireNonNull(extractor, "extractor"));
+      return this;
+    }
+
+    public Builder<REQ, RES> metrics(Metrics<? super REQ, ? super RES> metrics) {
+      this.metrics = requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
+     * For operations whose response can report a failure without throwing (a tool result flagged as
+     * an error): the {@code error.type} of such a response, or null when it succeeded.
+     */
+    public Builder<REQ, RES> responseErrorType(Function<? super RES, String> responseErrorType) {
+      this.responseErrorType = requireNonNull(responseErrorType, "responseErrorType");
+      return this;
+    }
+
+    public Operation<REQ, RES> build() {
+      return new Operation<>(this);
+    }
+  }
+}

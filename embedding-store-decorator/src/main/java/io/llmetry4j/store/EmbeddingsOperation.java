@@ -1,0 +1,103 @@
+package io.llmetry4j.store;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.output.TokenUsage;
+import io.llmetry4j.core.internal.GenAiMetricAttributes;
+import io.llmetry4j.core.internal.GenAiOperationMetrics;
+import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.Operation;
+import io.llmetry4j.core.internal.SemconvAttributes;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import java.util.List;
+import javax.annotation.Nullable;
+
+/**
+ * What an {@code embeddings {model}} span and its metrics record. The request of the operation is
+ * the number of texts embedded by the call; the response is LangChain4j's {@link Response} of one
+ * embedding or of a list of them.
+ */
+final class EmbeddingsOperation implements Operation.Extractor<Integer, Response<?>> {
+
+  /** Extension: how many texts one call embedded. */
+  static final AttributeKey<Long> BATCH_SIZE =
+      AttributeKey.longKey("llmetry4j.embeddings.batch_size");
+
+  private final String provider;
+  @Nullable private final String modelName;
+
+  private EmbeddingsOperation(String provider, @Nullable String modelName) {
+    this.provider = provider;
+    this.modelName = modelName;
+  }
+
+  static Operation<Integer, Response<?>> create(
+      Instrumentation instrumentation, String provider, @Nullable String modelName) {
+    GenAiMetricAttributes metricAttributes =
+        new GenAiMetricAttributes(
+            SemconvAttributes.OperationName.EMBEDDINGS, provider, modelName, null, null);
+    String spanName = modelName == null ? "embeddings" : "embeddings " + modelName;
+    // In-process models (ONNX in the JVM) call no remote service.
+    SpanKind kind = EmbeddingModels.isInProcess(provider) ? SpanKind.INTERNAL : SpanKind.CLIENT;
+    return Operation.<Integer, Response<?>>builder(instrumentation, kind, request -> spanName)
+        .addExtractor(new EmbeddingsOperation(provider, modelName))
+        .metrics(
+            GenAiOperationMetrics.<Integer, Response<?>>builder(
+                    instrumentation.metrics(), request -> metricAttributes)
+                .inputTokens(EmbeddingsOperation::inputTokens)
+                .build())
+        .build();
+  }
+
+  @Override
+  public void onStart(SpanBuilder span, Integer inputs) {
+    span.setAttribute(
+            SemconvAttributes.GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.EMBEDDINGS)
+        .setAttribute(SemconvAttributes.GEN_AI_PROVIDER_NAME, provider);
+    if (modelName != null) {
+      span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_MODEL, modelName);
+    }
+    span.setAttribute(BATCH_SIZE, inputs.longValue());
+  }
+
+  @Override
+  public void onEnd(
+      Span span, Integer inputs, @Nullable Response<?> response, @Nullable Throwable error) {
+    if (response == null) {
+      return;
+    }
+    Embedding sample = sample(response.content());
+    if (sample != null) {
+      span.setAttribute(
+          SemconvAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, (long) sample.dimension());
+    }
+    Long input = inputTokens(response);
+    if (input != null) {
+      span.setAttribute(SemconvAttributes.GEN_AI_USAGE_INPUT_TOKENS, input);
+    }
+  }
+
+  /** One embedding of the response, for its dimension. */
+  @Nullable
+  private static Embedding sample(@Nullable Object content) {
+    if (content instanceof Embedding) {
+      return (Embedding) content;
+    }
+    if (content instanceof List && !((List<?>) content).isEmpty()) {
+      Object first = ((List<?>) content).get(0);
+      return first instanceof Embedding ? (Embedding) first : null;
+    }
+    return null;
+  }
+
+  @Nullable
+  private static Long inputTokens(Response<?> response) {
+    TokenUsage usage = response.tokenUsage();
+    return usage == null || usage.inputTokenCount() == null
+        ? null
+        : usage.inputTokenCount().longValue();
+  }
+}
