@@ -35,24 +35,9 @@ import javax.annotation.Nullable;
  * each callback): no scope outlives the call that opened it. The argument annotated with {@link
  * MemoryId} becomes {@code gen_ai.conversation.id}.
  */
-public final class TracingAiService implements InvocationHandler {
+public final class TracingAiService {
 
-  private final Object service;
-  private final String agentName;
-  private final ConcurrentHashMap<Method, MethodInfo> methods = new ConcurrentHashMap<>();
-  private final Operation<AgentCall, Object> operation;
-
-  private TracingAiService(LlmTelemetry telemetry, Class<?> type, Object service) {
-    requireNonNull(telemetry, "telemetry");
-    this.service = requireNonNull(service, "service");
-    this.agentName = type.getSimpleName();
-    Instrumentation instrumentation = Instrumentation.of(telemetry);
-    this.operation =
-        Operation.<AgentCall, Object>builder(
-                instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
-            .addExtractor(new Attributes(agentName, instrumentation.openLlmetryCompat()))
-            .build();
-  }
+  private TracingAiService() {}
 
   /** Returns {@code service} traced, as the same interface. */
   public static <T> T wrap(LlmTelemetry telemetry, Class<T> type, T service) {
@@ -61,41 +46,61 @@ public final class TracingAiService implements InvocationHandler {
     }
     Object proxy =
         Proxy.newProxyInstance(
-            type.getClassLoader(),
-            new Class<?>[] {type},
-            new TracingAiService(telemetry, type, service));
+            type.getClassLoader(), new Class<?>[] {type}, new Handler(telemetry, type, service));
     return type.cast(proxy);
   }
 
-  @Override
-  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-    if (method.getDeclaringClass() == Object.class) {
-      return invokeService(method, args);
-    }
-    // Computed (and made accessible) before the span starts.
-    MethodInfo info = methods.computeIfAbsent(method, m -> new MethodInfo(agentName, m));
-    AgentCall request = new AgentCall(info, args);
-    if (!info.streaming) {
-      return operation.call(request, () -> invokeService(method, args));
-    }
-    // A stream: the span lasts until the stream completes or fails, not until start() returns.
-    Operation.Call<AgentCall> call = operation.start(request);
-    Object stream;
-    try (Scope ignored = call.makeCurrent()) {
-      stream = invokeService(method, args);
-    } catch (Throwable e) {
-      operation.end(call, null, e);
-      throw e;
-    }
-    return stream == null ? null : new TracingTokenStream((TokenStream) stream, operation, call);
-  }
+  /** The proxy's handler: one span per call of an interface method. */
+  private static final class Handler implements InvocationHandler {
+    private final Object service;
+    private final String agentName;
+    private final ConcurrentHashMap<Method, MethodInfo> methods = new ConcurrentHashMap<>();
+    private final Operation<AgentCall, Object> operation;
 
-  /** Calls the real AI Service, unwrapping reflection so the caller sees the original exception. */
-  private Object invokeService(Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(service, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
+    Handler(LlmTelemetry telemetry, Class<?> type, Object service) {
+      requireNonNull(telemetry, "telemetry");
+      this.service = requireNonNull(service, "service");
+      this.agentName = type.getSimpleName();
+      Instrumentation instrumentation = Instrumentation.of(telemetry);
+      this.operation =
+          Operation.<AgentCall, Object>builder(
+                  instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
+              .addExtractor(new Attributes(agentName, instrumentation.openLlmetryCompat()))
+              .build();
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      if (method.getDeclaringClass() == Object.class) {
+        return invokeService(method, args);
+      }
+      // Computed (and made accessible) before the span starts.
+      MethodInfo info = methods.computeIfAbsent(method, m -> new MethodInfo(agentName, m));
+      AgentCall request = new AgentCall(info, args);
+      if (!info.streaming) {
+        return operation.call(request, () -> invokeService(method, args));
+      }
+      // A stream: the span lasts until the stream completes or fails, not until start() returns.
+      Operation.Call<AgentCall> call = operation.start(request);
+      Object stream;
+      try (Scope ignored = call.makeCurrent()) {
+        stream = invokeService(method, args);
+      } catch (Throwable e) {
+        operation.end(call, null, e);
+        throw e;
+      }
+      return stream == null ? null : new TracingTokenStream((TokenStream) stream, operation, call);
+    }
+
+    /**
+     * Calls the real AI Service, unwrapping reflection so the caller sees the original exception.
+     */
+    private Object invokeService(Method method, Object[] args) throws Throwable {
+      try {
+        return method.invoke(service, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
     }
   }
 

@@ -22,7 +22,7 @@ import javax.annotation.Nullable;
  * executor it wraps; arguments and result only with content capture on. A tool that throws gives an
  * error span and the same exception; a result flagged as an error marks the span too.
  */
-public final class TracingToolExecutor implements ToolExecutor {
+final class TracingToolExecutor implements ToolExecutor {
 
   private final ToolExecutor delegate;
   private final LlmTelemetry telemetry;
@@ -43,7 +43,7 @@ public final class TracingToolExecutor implements ToolExecutor {
             .build();
   }
 
-  public static TracingToolExecutor wrap(
+  static TracingToolExecutor wrap(
       LlmTelemetry telemetry, ToolSpecification specification, ToolExecutor delegate) {
     return new TracingToolExecutor(telemetry, specification, delegate);
   }

@@ -24,7 +24,7 @@ import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.rag.TracingContentRetriever;
-import io.llmetry4j.rag.TracingToolExecutor;
+import io.llmetry4j.rag.TracingTools;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.Base64;
@@ -169,11 +169,12 @@ class HostileInputTest {
     listener.onResponse(
         new ChatModelResponseContext(
             answer("\uDC00 ok"), request, ModelProvider.OLLAMA, attributes));
+    ToolSpecification specification = ToolSpecification.builder().name(tool).build();
     ToolExecutor executor =
-        TracingToolExecutor.wrap(
-            capturing(1000),
-            ToolSpecification.builder().name(tool).build(),
-            (r, memory) -> "done\u0000");
+        TracingTools.wrap(
+                capturing(1000),
+                java.util.Map.of(specification, (ToolExecutor) (r, memory) -> "done\u0000"))
+            .get(specification);
     executor.execute(
         ToolExecutionRequest.builder()
             .id("\u0001")
