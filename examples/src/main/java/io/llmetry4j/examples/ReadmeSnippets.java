@@ -57,6 +57,14 @@ final class ReadmeSnippets {
     return llmetry;
   }
 
+  static LlmetryConfig contentSettings(String endpoint, String token) {
+    LlmetryConfig config =
+        LlmetryConfig.tencentApm(endpoint, token, "rag-service")
+            .telemetry(t -> t.captureContent(true).maxContentLength(4096))
+            .build();
+    return config;
+  }
+
   static Llmetry generic() {
     Llmetry llmetry =
         Llmetry.init(
