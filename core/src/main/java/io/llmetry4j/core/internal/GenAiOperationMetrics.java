@@ -2,7 +2,6 @@ package io.llmetry4j.core.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.opentelemetry.context.Context;
 import java.util.function.Function;
 import javax.annotation.Nullable;
 
@@ -43,11 +42,7 @@ public final class GenAiOperationMetrics<REQ, RES> implements Operation.Metrics<
 
   @Override
   public void record(
-      REQ request,
-      @Nullable RES response,
-      @Nullable String errorType,
-      double durationSeconds,
-      Context context) {
+      REQ request, @Nullable RES response, @Nullable String errorType, double durationSeconds) {
     GenAiMetricAttributes sets = attributes.apply(request);
     if (errorType != null) {
       metrics.recordDuration(durationSeconds, sets.error(errorType));

@@ -11,6 +11,7 @@ import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -61,11 +62,7 @@ public final class Operation<REQ, RES> {
   /** The metrics of an operation, recorded when its span ends. */
   public interface Metrics<REQ, RES> {
     void record(
-        REQ request,
-        @Nullable RES response,
-        @Nullable String errorType,
-        double durationSeconds,
-        Context context);
+        REQ request, @Nullable RES response, @Nullable String errorType, double durationSeconds);
   }
 
   /** Work that may throw anything, declared or not. */
@@ -81,17 +78,19 @@ public final class Operation<REQ, RES> {
   private final Instrumentation instrumentation;
   private final Function<? super REQ, String> spanName;
   private final SpanKind kind;
-  private final List<Extractor<? super REQ, ? super RES>> extractors;
+  // An array, not a list: iterated twice per call on the hot path, without an iterator.
+  private final Extractor<? super REQ, ? super RES>[] extractors;
   @Nullable private final Metrics<? super REQ, ? super RES> metrics;
   @Nullable private final Function<? super RES, String> responseErrorType;
   // Per operation instance: the first failure of each is logged, then it stays quiet.
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
+  @SuppressWarnings("unchecked")
   private Operation(Builder<REQ, RES> builder) {
     this.instrumentation = builder.instrumentation;
     this.spanName = builder.spanName;
     this.kind = builder.kind;
-    this.extractors = List.copyOf(builder.extractors);
+    this.extractors = builder.extractors.toArray(new Extractor[0]);
     this.metrics = builder.metrics;
     this.responseErrorType = builder.responseErrorType;
   }
@@ -135,7 +134,7 @@ public final class Operation<REQ, RES> {
         instrumentationFailed(e);
       }
     }
-    return new Call<>(request, span, parent.with(span), startNanos);
+    return new Call<>(request, span, parent, startNanos);
   }
 
   /** {@link #start(Context, Object)} under the current context. */
@@ -148,7 +147,7 @@ public final class Operation<REQ, RES> {
    * Only the first end of a call counts. Never throws.
    */
   public void end(Call<REQ> call, @Nullable RES response, @Nullable Throwable error) {
-    if (!call.ended.compareAndSet(false, true)) {
+    if (!call.markEnded()) {
       return;
     }
     Span span = call.span;
@@ -171,7 +170,7 @@ public final class Operation<REQ, RES> {
         }
       }
       if (metrics != null) {
-        metrics.record(call.request, response, errorType, seconds, call.context);
+        metrics.record(call.request, response, errorType, seconds);
       }
     } catch (RuntimeException | LinkageError e) {
       instrumentationFailed(e);
@@ -232,28 +231,39 @@ public final class Operation<REQ, RES> {
     }
   }
 
-  /** One started operation: its span, the context holding it, when it started. */
+  /** One started operation: its span, its parent context, when it started. */
   public static final class Call<REQ> {
+    private static final AtomicIntegerFieldUpdater<Call<?>> ENDED = newEndedUpdater();
+
     final REQ request;
     final Span span;
-    final Context context;
+    private final Context parent;
     final long startNanos;
-    final AtomicBoolean ended = new AtomicBoolean();
+    // A field updater rather than an AtomicBoolean: one object less per call.
+    private volatile int ended;
 
-    Call(REQ request, Span span, Context context, long startNanos) {
+    Call(REQ request, Span span, Context parent, long startNanos) {
       this.request = request;
       this.span = span;
-      this.context = context;
+      this.parent = parent;
       this.startNanos = startNanos;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static AtomicIntegerFieldUpdater<Call<?>> newEndedUpdater() {
+      return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(Call.class, "ended");
     }
 
     public Span span() {
       return span;
     }
 
-    /** The context of the caller with this call's span in it. */
+    /**
+     * The context of the caller with this call's span in it; built on demand, since a span that is
+     * only started and ended (a listener's) never needs one.
+     */
     public Context context() {
-      return context;
+      return span.getSpanContext().isValid() ? parent.with(span) : parent;
     }
 
     public long startNanos() {
@@ -262,12 +272,17 @@ public final class Operation<REQ, RES> {
 
     /** Whether the call already ended: later outcomes of the same call are ignored. */
     public boolean isEnded() {
-      return ended.get();
+      return ended != 0;
     }
 
     /** Makes the span current, for work that runs inside the operation. */
     public Scope makeCurrent() {
-      return context.makeCurrent();
+      return context().makeCurrent();
+    }
+
+    /** True for the first caller only. */
+    boolean markEnded() {
+      return ENDED.compareAndSet(this, 0, 1);
     }
   }
 

@@ -70,7 +70,7 @@ class OperationTest {
             Instrumentation.of(LlmTelemetry.create(sdk)), SpanKind.CLIENT, r -> "op " + r)
         .addExtractor(extractor)
         .metrics(
-            (request, response, errorType, seconds, context) ->
+            (request, response, errorType, seconds) ->
                 metrics.add(request + "|" + response + "|" + errorType))
         .responseErrorType(response -> response.startsWith("failed") ? "tool_error" : null)
         .build();
