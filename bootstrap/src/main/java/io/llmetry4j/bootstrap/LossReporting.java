@@ -24,9 +24,10 @@ import javax.annotation.Nullable;
 /**
  * Lost spans are logged with their number on every supported OpenTelemetry SDK. Since 1.59 the OTLP
  * exporters log {@code Failed to export N spans.}, and since 1.61 the batch processor logs {@code
- * BatchSpanProcessor dropped N span(s)}; older SDKs (1.49 to 1.58) log a failed export without a
- * count and a full queue not at all. On those, llmetry4j counts what its OTLP exporter lost and
- * what never reached it, and logs the same lines. On newer SDKs nothing is wrapped.
+ * BatchSpanProcessor dropped N span(s)}; before that, the SDK logs a failed export without a count
+ * and a full queue not at all. On those SDKs llmetry4j counts what its OTLP span exporter lost and
+ * what never reached it, and logs the same lines: aggregated, at most one a second, the remainder
+ * at the next loss or at shutdown. On newer SDKs nothing is wrapped.
  */
 final class LossReporting {
 
