@@ -63,28 +63,41 @@ public final class Llmetry implements AutoCloseable {
    *
    * <p>When an OpenTelemetry instance is already registered globally (the OpenTelemetry or Tencent
    * Java agent is attached), it is reused and no second SDK is built; the exporter settings of
-   * {@code config} are then ignored, which is logged once.
+   * {@code config} are then ignored, which is logged once. With OpenTelemetry API 1.57 or later
+   * ({@code GlobalOpenTelemetry.isSet()}) this is checked before anything is built. With an older
+   * API the SDK is built, registration is attempted, and when it does not take (an instance was
+   * already set, or an agent ignores {@code set}) the just-built SDK is shut down before it
+   * exported anything; with {@link LlmetryConfig.Builder#registerGlobal registerGlobal(false)} an
+   * older API offers no way to find an agent's instance, so the SDK built from {@code config} is
+   * used.
    *
    * @throws IllegalArgumentException if a setting (or its environment variable) is invalid; the
    *     message names it
    */
   public static Llmetry init(LlmetryConfig config) {
     requireNonNull(config, "config");
-    if (GlobalOpenTelemetry.isSet()) {
-      logger.info(
-          "llmetry4j: an OpenTelemetry instance is already registered (e.g. by a Java agent);"
-              + " reusing it. LlmetryConfig's endpoint, protocol, headers, resource attributes,"
-              + " exporters, processors, sampler and propagators are ignored: configure the agent.");
-      SdkAssembly.Settings settings = SdkAssembly.environmentSettings(config);
-      OpenTelemetry global = GlobalOpenTelemetry.get();
-      return new Llmetry(global, null, telemetryOf(global, config, settings), config);
+    if (GlobalRegistration.canProbe() && GlobalRegistration.isSet()) {
+      return reuseGlobal(config, SdkAssembly.environmentSettings(config));
     }
     SdkAssembly.Assembled assembled = SdkAssembly.assemble(config);
     OpenTelemetrySdk sdk = assembled.sdk;
-    if (config.registerGlobal) {
-      GlobalOpenTelemetry.set(sdk);
+    if (config.registerGlobal && !GlobalRegistration.register(sdk)) {
+      // Registered in the meantime, or (API before 1.57, no isSet) by an agent: the SDK just
+      // built has exported nothing yet and goes away.
+      sdk.shutdown().join(config.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return reuseGlobal(config, assembled.settings);
     }
     return new Llmetry(sdk, sdk, telemetryOf(sdk, config, assembled.settings), config);
+  }
+
+  private static Llmetry reuseGlobal(LlmetryConfig config, SdkAssembly.Settings settings) {
+    logger.info(
+        "llmetry4j: an OpenTelemetry instance is already registered (e.g. by a Java agent);"
+            + " reusing it. LlmetryConfig's endpoint, protocol, headers, resource attributes,"
+            + " exporters, processors, sampler and propagators are ignored: configure the agent.");
+    // Only called once an instance is registered, so get() cannot install a no-op.
+    OpenTelemetry global = GlobalOpenTelemetry.get();
+    return new Llmetry(global, null, telemetryOf(global, config, settings), config);
   }
 
   /** {@link #init} with every setting taken from the environment ({@code OTEL_*} variables). */

@@ -267,7 +267,11 @@ public final class LlmetryConfig {
       return this;
     }
 
-    /** Whether to register the SDK as {@code GlobalOpenTelemetry} (default true). */
+    /**
+     * Whether to register the SDK as {@code GlobalOpenTelemetry} (default true). With false, an
+     * agent's instance is still found and reused on OpenTelemetry API 1.57 or later, not on older
+     * APIs (see {@link Llmetry#init}).
+     */
     public Builder registerGlobal(boolean registerGlobal) {
       this.registerGlobal = registerGlobal;
       return this;

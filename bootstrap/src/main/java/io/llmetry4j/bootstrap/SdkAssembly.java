@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.annotation.Nullable;
 
 /**
  * Builds the SDK through {@code opentelemetry-sdk-extension-autoconfigure}, so that every {@code
@@ -73,10 +74,13 @@ final class SdkAssembly {
             .addSpanExporterCustomizer(
                 (exporter, env) -> {
                   SpanExporter retrying = OtlpRetries.withRetries(exporter, env);
-                  return config.disableBatch ? new UnbatchedExporter(retrying) : retrying;
+                  SpanExporter counted = LossReporting.exporter(retrying);
+                  return config.disableBatch ? new UnbatchedExporter(counted) : counted;
                 })
             .addMetricExporterCustomizer(OtlpRetries::withRetries)
-            .addSpanProcessorCustomizer((processor, env) -> unbatch(processor))
+            .addSpanProcessorCustomizer(
+                (processor, env) ->
+                    LossReporting.processor(unbatch(processor), exporterOf(processor), env))
             .addTracerProviderCustomizer(
                 (tracerProvider, env) -> addProcessors(tracerProvider, config, settings));
     if (config.sampler != null) {
@@ -226,17 +230,22 @@ final class SdkAssembly {
    * wrapper below, whose shutdown leaves the real exporter open for the simple processor.
    */
   private static SpanProcessor unbatch(SpanProcessor processor) {
-    SpanExporter exporter = null;
-    if (processor instanceof BatchSpanProcessor) {
-      exporter = ((BatchSpanProcessor) processor).getSpanExporter();
-    } else if (processor instanceof SimpleSpanProcessor) {
-      exporter = ((SimpleSpanProcessor) processor).getSpanExporter();
-    }
+    SpanExporter exporter = exporterOf(processor);
     if (!(exporter instanceof UnbatchedExporter)) {
       return processor;
     }
     processor.shutdown();
     return SimpleSpanProcessor.create(((UnbatchedExporter) exporter).delegate);
+  }
+
+  @Nullable
+  private static SpanExporter exporterOf(SpanProcessor processor) {
+    if (processor instanceof BatchSpanProcessor) {
+      return ((BatchSpanProcessor) processor).getSpanExporter();
+    } else if (processor instanceof SimpleSpanProcessor) {
+      return ((SimpleSpanProcessor) processor).getSpanExporter();
+    }
+    return null;
   }
 
   /** Marks an exporter that is to be moved from a batch to a simple processor. */

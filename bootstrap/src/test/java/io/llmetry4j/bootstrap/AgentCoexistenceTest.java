@@ -14,7 +14,10 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A Java agent registered GlobalOpenTelemetry first: init reuses it and builds no SDK. */
+/**
+ * A Java agent registered GlobalOpenTelemetry first: init reuses it and exports nothing itself (on
+ * OpenTelemetry API 1.57+ it builds no SDK; on older APIs the one it built is shut down unused).
+ */
 class AgentCoexistenceTest {
 
   private final InMemorySpanExporter agentExporter = InMemorySpanExporter.create();
@@ -39,26 +42,55 @@ class AgentCoexistenceTest {
     long hooksBefore = shutdownThreads();
 
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
-      Llmetry llmetry = Llmetry.init(OtlpExportTest.plainConfig(receiver.endpoint()).build());
-
-      assertThat(llmetry.openTelemetry()).isSameAs(GlobalOpenTelemetry.get());
-      Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("via-agent").startSpan().end();
-      llmetry.close();
-
-      assertThat(agentExporter.getFinishedSpanItems())
-          .extracting(SpanData::getName)
-          .containsExactly("via-agent");
-      assertThat(
-              agentExporter.getFinishedSpanItems().get(0).getInstrumentationScopeInfo().getName())
-          .isEqualTo("io.llmetry4j");
-      assertThat(receiver.received().spans()).isEmpty();
-      // close() leaves the agent's SDK running.
-      GlobalOpenTelemetry.getTracer("app").spanBuilder("after-close").startSpan().end();
-      assertThat(agentExporter.getFinishedSpanItems()).hasSize(2);
+      // registerGlobal(true), the default: found before building on OpenTelemetry API 1.57+
+      // (isSet), found when registration fails on older APIs.
+      Llmetry llmetry =
+          Llmetry.init(
+              OtlpExportTest.plainConfig(receiver.endpoint()).registerGlobal(true).build());
+      assertReusesTheAgentsInstance(llmetry, receiver);
     }
     assertThat(shutdownThreads()).isEqualTo(hooksBefore);
     assertThat(SuiteOutputCapture.everything())
         .contains("an OpenTelemetry instance is already registered");
+  }
+
+  @Test
+  void without_registering_init_reuses_the_global_instance_where_the_api_can_tell()
+      throws Exception {
+    GlobalOpenTelemetry.resetForTest();
+    GlobalOpenTelemetry.set(agentSdk);
+
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+      Llmetry llmetry = Llmetry.init(OtlpExportTest.plainConfig(receiver.endpoint()).build());
+      if (GlobalRegistration.canProbe()) {
+        assertReusesTheAgentsInstance(llmetry, receiver);
+      } else {
+        // Before 1.57 nothing tells without side effects: init uses the SDK it was configured
+        // with and leaves the global instance alone.
+        Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("own-sdk").startSpan().end();
+        llmetry.close();
+        assertThat(OtlpExportTest.spanNames(receiver.received())).containsExactly("own-sdk");
+        assertThat(agentExporter.getFinishedSpanItems()).isEmpty();
+        GlobalOpenTelemetry.getTracer("app").spanBuilder("agent").startSpan().end();
+        assertThat(agentExporter.getFinishedSpanItems()).hasSize(1);
+      }
+    }
+  }
+
+  private void assertReusesTheAgentsInstance(Llmetry llmetry, OtlpGrpcReceiver receiver) {
+    assertThat(llmetry.openTelemetry()).isSameAs(GlobalOpenTelemetry.get());
+    Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("via-agent").startSpan().end();
+    llmetry.close();
+
+    assertThat(agentExporter.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsExactly("via-agent");
+    assertThat(agentExporter.getFinishedSpanItems().get(0).getInstrumentationScopeInfo().getName())
+        .isEqualTo("io.llmetry4j");
+    assertThat(receiver.received().spans()).isEmpty();
+    // close() leaves the agent's SDK running.
+    GlobalOpenTelemetry.getTracer("app").spanBuilder("after-close").startSpan().end();
+    assertThat(agentExporter.getFinishedSpanItems()).hasSize(2);
   }
 
   @Test

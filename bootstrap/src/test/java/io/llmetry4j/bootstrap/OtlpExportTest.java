@@ -3,6 +3,7 @@ package io.llmetry4j.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.testing.OpenTelemetryVersions;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
 import io.llmetry4j.core.testing.OtlpHttpReceiver;
 import io.llmetry4j.core.testing.ReceivedTelemetry;
@@ -42,6 +43,12 @@ class OtlpExportTest {
       assertTencentResource(received.spanResources());
       assertThat(received.metrics()).extracting(Metric::getName).contains("requests");
       assertTencentResource(received.metricResources());
+      // Sent by the OpenTelemetry SDK the build asked for (1.68.0, or a -Potel-* profile's).
+      assertThat(received.spanResources())
+          .allSatisfy(
+              resource ->
+                  assertThat(ReceivedTelemetry.stringAttributes(resource.getAttributesList()))
+                      .containsEntry("telemetry.sdk.version", OpenTelemetryVersions.expected()));
     }
   }
 
