@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,13 +89,34 @@ public final class CapturedOutput implements AutoCloseable {
     return new ArrayList<>(logLines);
   }
 
-  /** The log records logged on a thread whose name contains {@code part}. */
-  public List<LogLine> logLinesOnThreadsContaining(String part) {
-    return logLines(line -> line.thread().contains(part));
+  /**
+   * Log records logged on an OkHttp thread calling {@code endpoint} ({@code
+   * http://127.0.0.1:PORT}): what an OTLP exporter sending there logged, and no other exporter.
+   */
+  public static Predicate<LogLine> onCallsTo(String endpoint) {
+    return line -> line.thread().contains("OkHttp " + endpoint + "/");
+  }
+
+  /** Log records whose formatted text (message, and stack trace if any) contains {@code part}. */
+  public static Predicate<LogLine> containing(String part) {
+    return line -> line.text().contains(part);
   }
 
   public List<LogLine> logLines(Predicate<LogLine> filter) {
     return logLines.stream().filter(filter).collect(Collectors.toList());
+  }
+
+  /** Waits at most {@code timeout} for a log record matching {@code filter}; returns whether. */
+  public boolean awaitLogLine(Predicate<LogLine> filter, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (logLines.stream().noneMatch(filter)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(50); // polling a log: there is nothing to be notified by
+    }
+    return true;
   }
 
   /** The formatted log records, one after the other. */
