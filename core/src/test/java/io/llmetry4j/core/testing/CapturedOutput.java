@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -100,6 +101,12 @@ public final class CapturedOutput implements AutoCloseable {
   /** Log records whose formatted text (message, and stack trace if any) contains {@code part}. */
   public static Predicate<LogLine> containing(String part) {
     return line -> line.text().contains(part);
+  }
+
+  /** Log records whose formatted text contains a match of {@code regex}. */
+  public static Predicate<LogLine> matching(String regex) {
+    Pattern pattern = Pattern.compile(regex);
+    return line -> pattern.matcher(line.text()).find();
   }
 
   public List<LogLine> logLines(Predicate<LogLine> filter) {
