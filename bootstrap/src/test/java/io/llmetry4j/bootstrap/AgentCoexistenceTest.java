@@ -1,10 +1,11 @@
 package io.llmetry4j.bootstrap;
 
+import static io.llmetry4j.core.testing.CapturedOutput.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.testing.CapturedOutput;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
-import io.llmetry4j.core.testing.SuiteOutputCapture;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -38,8 +39,13 @@ class AgentCoexistenceTest {
     GlobalOpenTelemetry.set(agentSdk);
     long hooksBefore = shutdownThreads();
 
-    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start();
+        CapturedOutput output = CapturedOutput.start()) {
       Llmetry llmetry = Llmetry.init(OtlpExportTest.plainConfig(receiver.endpoint()).build());
+      // Said once, by this init: the exporter settings of the config are ignored.
+      assertThat(output.logLines(containing("an OpenTelemetry instance is already registered")))
+          .singleElement()
+          .satisfies(line -> assertThat(line.logger()).isEqualTo(Llmetry.class.getName()));
 
       assertThat(llmetry.openTelemetry()).isSameAs(GlobalOpenTelemetry.get());
       Instrumentation.of(llmetry.telemetry()).tracer().spanBuilder("via-agent").startSpan().end();
@@ -57,8 +63,6 @@ class AgentCoexistenceTest {
       assertThat(agentExporter.getFinishedSpanItems()).hasSize(2);
     }
     assertThat(shutdownThreads()).isEqualTo(hooksBefore);
-    assertThat(SuiteOutputCapture.everything())
-        .contains("an OpenTelemetry instance is already registered");
   }
 
   @Test
