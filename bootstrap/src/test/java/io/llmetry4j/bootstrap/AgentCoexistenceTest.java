@@ -1,10 +1,11 @@
 package io.llmetry4j.bootstrap;
 
+import static io.llmetry4j.core.testing.CapturedOutput.containing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.testing.CapturedOutput;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
-import io.llmetry4j.core.testing.SuiteOutputCapture;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -41,17 +42,20 @@ class AgentCoexistenceTest {
     GlobalOpenTelemetry.set(agentSdk);
     long hooksBefore = shutdownThreads();
 
-    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start();
+        CapturedOutput output = CapturedOutput.start()) {
       // registerGlobal(true), the default: found before building on OpenTelemetry API 1.57+
       // (isSet), found when registration fails on older APIs.
       Llmetry llmetry =
           Llmetry.init(
               OtlpExportTest.plainConfig(receiver.endpoint()).registerGlobal(true).build());
+      // Said once, by this init: the exporter settings of the config are ignored.
+      assertThat(output.logLines(containing("an OpenTelemetry instance is already registered")))
+          .singleElement()
+          .satisfies(line -> assertThat(line.logger()).isEqualTo(Llmetry.class.getName()));
       assertReusesTheAgentsInstance(llmetry, receiver);
     }
     assertThat(shutdownThreads()).isEqualTo(hooksBefore);
-    assertThat(SuiteOutputCapture.everything())
-        .contains("an OpenTelemetry instance is already registered");
   }
 
   @Test

@@ -68,7 +68,11 @@ final class ChatSpan {
     if (started == null || started.isEnded()) {
       return;
     }
-    started.span().addEvent("gen_ai.stream.cancelled");
+    try {
+      started.span().addEvent("gen_ai.stream.cancelled");
+    } catch (RuntimeException | LinkageError e) {
+      operation.instrumentationFailed(e);
+    }
     operation.end(started, null, null);
   }
 
@@ -78,17 +82,23 @@ final class ChatSpan {
     if (started == null || started.isEnded()) {
       return;
     }
-    GenAiClientMetrics metrics = operation.instrumentation().metrics();
-    if (!firstChunkSeen) {
-      firstChunkSeen = true;
-      double seconds = seconds(nowNanos - started.startNanos());
-      started.span().setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
-      metrics.recordTimeToFirstChunk(seconds, entry.metricAttributes.base());
-    } else {
-      metrics.recordTimePerOutputChunk(
-          seconds(nowNanos - lastChunkNanos), entry.metricAttributes.base());
+    // Runs inside the application's chunk callback: nothing of ours may reach it.
+    try {
+      GenAiClientMetrics metrics = operation.instrumentation().metrics();
+      if (!firstChunkSeen) {
+        firstChunkSeen = true;
+        double seconds = seconds(nowNanos - started.startNanos());
+        started.span().setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, seconds);
+        metrics.recordTimeToFirstChunk(seconds, entry.metricAttributes.base());
+      } else {
+        metrics.recordTimePerOutputChunk(
+            seconds(nowNanos - lastChunkNanos), entry.metricAttributes.base());
+      }
+    } catch (RuntimeException | LinkageError e) {
+      operation.instrumentationFailed(e);
+    } finally {
+      lastChunkNanos = nowNanos;
     }
-    lastChunkNanos = nowNanos;
   }
 
   private static double seconds(long nanos) {

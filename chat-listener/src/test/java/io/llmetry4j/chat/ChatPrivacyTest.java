@@ -1,6 +1,7 @@
 package io.llmetry4j.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.SystemMessage;
@@ -12,6 +13,7 @@ import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.testing.CapturedOutput;
 import io.llmetry4j.core.testing.OllamaCassettes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * With capture off (the default), no prompt, answer, system instruction, tool argument or tool
  * description reaches a span attribute or event, across sync, streaming, tool and error calls; and
- * nothing the whole module's suite logged contains them. Runs last in the module.
+ * no line the listener logs contains them. Each test makes its own calls and scans only what they
+ * produced; run last in the module, the log scan also covers what the other tests logged.
  */
 @Order(Integer.MAX_VALUE)
 class ChatPrivacyTest {
@@ -45,10 +48,13 @@ class ChatPrivacyTest {
           "Current weather of a city",
           "fahrenheit");
 
-  @Test
-  void no_content_reaches_any_attribute_or_event_with_capture_off() throws Exception {
-    TracingChatModelListener listener =
-        TracingChatModelListener.create(LlmTelemetry.create(otel.getOpenTelemetry()));
+  /**
+   * A sync call, a failing call, a streaming call and a tool call with a system message, through
+   * the real Ollama and OpenAI clients, all with {@code listener}. Returns the text of the
+   * exception the failing call gave the application.
+   */
+  private static String callEveryWay(TracingChatModelListener listener) throws Exception {
+    String failure;
     try (ReplayHttpServer ollama = OllamaCassettes.serveChat(ReplayHttpServer.start());
         ReplayHttpServer openAi =
             ReplayHttpServer.start()
@@ -66,11 +72,11 @@ class ChatPrivacyTest {
               .build();
       ollamaModel.chat(OllamaChatListenerTest.chatRequest());
       ollama.enqueue("/api/chat", Response.json(500, "{\"error\":\"crashed\"}"));
-      try {
-        ollamaModel.chat(OllamaChatListenerTest.chatRequest());
-      } catch (RuntimeException expected) {
-        SuiteRecord.exception(expected);
-      }
+      Throwable thrown =
+          catchThrowable(() -> ollamaModel.chat(OllamaChatListenerTest.chatRequest()));
+      assertThat(thrown).isInstanceOf(RuntimeException.class);
+      SuiteRecord.exception(thrown);
+      failure = thrown.toString();
 
       CompletableFuture<ChatResponse> streamed = new CompletableFuture<>();
       TracingStreamingChatModel.wrap(
@@ -113,6 +119,12 @@ class ChatPrivacyTest {
                           .build())
                   .build());
     }
+    return failure;
+  }
+
+  @Test
+  void no_content_reaches_any_attribute_or_event_with_capture_off() throws Exception {
+    callEveryWay(TracingChatModelListener.create(LlmTelemetry.create(otel.getOpenTelemetry())));
 
     List<SpanData> spans = otel.getSpans();
     assertThat(spans).hasSize(4);
@@ -124,12 +136,51 @@ class ChatPrivacyTest {
     }
   }
 
+  /**
+   * The listener's own log lines, produced here: a content redactor failing with the content in its
+   * exception's message (capture on), and the span failing with the content in its exception's
+   * message. Both warnings name the exception's class only. The test checks they were logged, then
+   * scans everything logged and printed meanwhile, including the failing call's exception.
+   */
   @Test
-  void nothing_the_suite_logged_contains_content() {
-    String logged = SuiteOutputCapture.everything();
-    assertThat(SuiteOutputCapture.installed()).isTrue();
+  void nothing_logged_or_printed_contains_content() throws Exception {
+    String logged;
+    // llmetry4j and the OpenTelemetry SDK at every level: their FINE records are scanned too.
+    try (CapturedOutput output = CapturedOutput.startVerbose("io.llmetry4j", "io.opentelemetry")) {
+      callEveryWay(
+          TracingChatModelListener.create(
+              LlmTelemetry.builder(otel.getOpenTelemetry())
+                  .captureContent(true)
+                  .contentRedactor(
+                      value -> {
+                        throw new IllegalStateException("cannot redact " + value);
+                      })
+                  .build()));
+      FaultyOpenTelemetry faulty = new FaultyOpenTelemetry(otel.getOpenTelemetry());
+      faulty.fail(
+          "Tracer.spanBuilder",
+          () -> new IllegalStateException("cannot trace Tell me a joke about OpenTelemetry"));
+      String failure =
+          callEveryWay(
+              TracingChatModelListener.create(
+                  LlmTelemetry.builder(faulty.openTelemetry()).captureContent(true).build()));
+      // The application logs the exception of the failing call.
+      output.record(failure);
+
+      assertThat(output.logText())
+          .contains("llmetry4j: contentRedactor threw java.lang.IllegalStateException")
+          .contains("llmetry4j: instrumentation failed with java.lang.IllegalStateException");
+      assertThat(output.printed()).contains("crashed");
+      logged = output.everything();
+    }
+
     for (String secret : SECRETS) {
       assertThat(logged).doesNotContain(secret);
+    }
+    // In the suite (this class runs last), everything the module's other tests logged too.
+    String suite = SuiteOutputCapture.everything();
+    for (String secret : SECRETS) {
+      assertThat(suite).doesNotContain(secret);
     }
   }
 }

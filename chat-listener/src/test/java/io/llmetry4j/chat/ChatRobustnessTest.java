@@ -1,29 +1,41 @@
 package io.llmetry4j.chat;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
 import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.testing.CapturedOutput;
 import io.llmetry4j.core.testing.OllamaCassettes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
-import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.metrics.MeterProvider;
-import io.opentelemetry.api.trace.TracerProvider;
-import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -130,53 +142,197 @@ class ChatRobustnessTest {
                     .isEqualTo(17L));
   }
 
+  // The listener never throws. LangChain4j (ChatModelListenerUtils) catches every Exception a
+  // listener throws and only logs it, so a call through a model cannot show that the listener's own
+  // guards work: the tests below call onRequest/onResponse/onError directly, as LangChain4j does,
+  // and fail if anything escapes the listener.
+
+  private static final ChatRequest REQUEST =
+      ChatRequest.builder()
+          .messages(UserMessage.from("Tell me a joke about OpenTelemetry"))
+          .modelName("llama3")
+          .build();
+
+  private static final ChatResponse RESPONSE =
+      ChatResponse.builder()
+          .aiMessage(AiMessage.from("A joke about OpenTelemetry!"))
+          .metadata(
+              ChatResponseMetadata.builder()
+                  .id("resp-1")
+                  .modelName("llama3")
+                  .finishReason(FinishReason.STOP)
+                  .tokenUsage(new TokenUsage(17, 66))
+                  .build())
+          .build();
+
+  private final FaultyOpenTelemetry faulty = new FaultyOpenTelemetry(otel.getOpenTelemetry());
+
+  private TracingChatModelListener faultyListener() {
+    return TracingChatModelListener.create(LlmTelemetry.create(faulty.openTelemetry()));
+  }
+
+  private static ChatModelRequestContext requestContext(Map<Object, Object> attributes) {
+    return new ChatModelRequestContext(REQUEST, ModelProvider.OLLAMA, attributes);
+  }
+
+  private static ChatModelResponseContext responseContext(Map<Object, Object> attributes) {
+    return new ChatModelResponseContext(RESPONSE, REQUEST, ModelProvider.OLLAMA, attributes);
+  }
+
+  private static ChatModelErrorContext errorContext(Map<Object, Object> attributes) {
+    return new ChatModelErrorContext(
+        new IllegalStateException("model crashed"), REQUEST, ModelProvider.OLLAMA, attributes);
+  }
+
+  /** The warnings the listener logged about its own failures (logger of Operation). */
+  private static List<String> instrumentationFailures(CapturedOutput output) {
+    return output.logLines(line -> line.logger().equals(Operation.class.getName())).stream()
+        .map(CapturedOutput.LogLine::text)
+        .collect(Collectors.toList());
+  }
+
   @Test
-  void a_failing_telemetry_backend_reaches_neither_the_application_nor_other_listeners() {
-    // Test double, deliberately broken: every tracer and meter call throws.
-    OpenTelemetry broken =
-        new OpenTelemetry() {
+  void on_request_never_throws_when_the_tracer_fails_and_the_call_stays_untraced() {
+    TracingChatModelListener listener = faultyListener();
+    Map<Object, Object> firstCall = new ConcurrentHashMap<>();
+    Map<Object, Object> secondCall = new ConcurrentHashMap<>();
+
+    try (CapturedOutput output = CapturedOutput.start()) {
+      faulty.fail("Tracer.spanBuilder", () -> new IllegalStateException("broken tracer"));
+      assertThatCode(() -> listener.onRequest(requestContext(firstCall)))
+          .doesNotThrowAnyException();
+      // An OpenTelemetry API of another version on the classpath: an Error LangChain4j would not
+      // catch (it catches Exception), so only the listener's guard keeps it from the application.
+      faulty.fail(
+          "Tracer.spanBuilder",
+          () -> new NoClassDefFoundError("io/opentelemetry/api/trace/SpanBuilder"));
+      assertThatCode(() -> listener.onRequest(requestContext(secondCall)))
+          .doesNotThrowAnyException();
+      faulty.heal();
+      assertThatCode(() -> listener.onResponse(responseContext(firstCall)))
+          .doesNotThrowAnyException();
+      assertThatCode(() -> listener.onError(errorContext(secondCall))).doesNotThrowAnyException();
+
+      // The first failure is logged, by class and place only; the second is not.
+      assertThat(instrumentationFailures(output))
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .contains("llmetry4j: instrumentation failed with java.lang.IllegalStateException at ")
+          .doesNotContain("broken tracer");
+    }
+    assertThat(firstCall).isEmpty();
+    assertThat(secondCall).isEmpty();
+    assertThat(otel.getSpans()).isEmpty();
+  }
+
+  @Test
+  void on_response_never_throws_when_recording_the_response_fails_and_the_span_still_ends() {
+    TracingChatModelListener listener = faultyListener();
+    Map<Object, Object> attributes = new ConcurrentHashMap<>();
+    listener.onRequest(requestContext(attributes));
+    faulty.fail("Span.setAttribute", () -> new IllegalStateException("broken span"));
+
+    try (CapturedOutput output = CapturedOutput.start()) {
+      assertThatCode(() -> listener.onResponse(responseContext(attributes)))
+          .doesNotThrowAnyException();
+      assertThat(instrumentationFailures(output))
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .contains("instrumentation failed with java.lang.IllegalStateException");
+    }
+
+    SpanData span = otel.getSpans().get(0);
+    assertThat(otel.getSpans()).hasSize(1);
+    assertThat(span.getName()).isEqualTo("chat llama3");
+    assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
+    assertThat(span.hasEnded()).isTrue();
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_REQUEST_MODEL))
+        .isEqualTo("llama3");
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_RESPONSE_ID)).isNull();
+    // Ending the span and recording the metrics ran after the failure.
+    assertThat(otel.getMetrics())
+        .extracting(m -> m.getName())
+        .contains("gen_ai.client.operation.duration", "gen_ai.client.token.usage");
+  }
+
+  @Test
+  void on_response_never_throws_when_recording_the_metrics_fails_and_the_span_still_ends() {
+    TracingChatModelListener listener = faultyListener();
+    Map<Object, Object> attributes = new ConcurrentHashMap<>();
+    listener.onRequest(requestContext(attributes));
+    faulty.fail("DoubleHistogram.record", () -> new IllegalStateException("broken meter"));
+
+    try (CapturedOutput output = CapturedOutput.start()) {
+      assertThatCode(() -> listener.onResponse(responseContext(attributes)))
+          .doesNotThrowAnyException();
+      assertThat(instrumentationFailures(output))
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .contains("instrumentation failed with java.lang.IllegalStateException");
+    }
+
+    SpanData span = otel.getSpans().get(0);
+    assertThat(otel.getSpans()).hasSize(1);
+    assertThat(span.hasEnded()).isTrue();
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_RESPONSE_ID)).isEqualTo("resp-1");
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_USAGE_OUTPUT_TOKENS))
+        .isEqualTo(66L);
+    assertThat(otel.getMetrics())
+        .extracting(m -> m.getName())
+        .doesNotContain("gen_ai.client.operation.duration");
+  }
+
+  @Test
+  void on_error_never_throws_when_recording_the_error_fails_and_the_span_still_ends() {
+    TracingChatModelListener listener = faultyListener();
+    Map<Object, Object> attributes = new ConcurrentHashMap<>();
+    listener.onRequest(requestContext(attributes));
+    faulty.fail("Span.setStatus", () -> new IllegalStateException("broken span"));
+
+    try (CapturedOutput output = CapturedOutput.start()) {
+      assertThatCode(() -> listener.onError(errorContext(attributes))).doesNotThrowAnyException();
+      assertThat(instrumentationFailures(output))
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .contains("instrumentation failed with java.lang.IllegalStateException");
+    }
+
+    SpanData span = otel.getSpans().get(0);
+    assertThat(otel.getSpans()).hasSize(1);
+    assertThat(span.getName()).isEqualTo("chat llama3");
+    assertThat(span.hasEnded()).isTrue();
+    assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+  }
+
+  @Test
+  void on_response_and_on_error_never_throw_when_the_attributes_map_fails() {
+    TracingChatModelListener listener =
+        TracingChatModelListener.create(LlmTelemetry.create(otel.getOpenTelemetry()));
+    // A provider module's own attributes map, broken: it stores, but cannot remove.
+    Map<Object, Object> attributes =
+        new ConcurrentHashMap<>() {
           @Override
-          public TracerProvider getTracerProvider() {
-            return TracerProvider.noop();
-          }
-
-          @Override
-          public MeterProvider getMeterProvider() {
-            return MeterProvider.noop();
-          }
-
-          @Override
-          public ContextPropagators getPropagators() {
-            return ContextPropagators.noop();
-          }
-
-          @Override
-          public io.opentelemetry.api.trace.Tracer getTracer(String name) {
-            throw new IllegalStateException("broken tracer");
-          }
-
-          @Override
-          public io.opentelemetry.api.trace.TracerBuilder tracerBuilder(String name) {
-            return new io.opentelemetry.api.trace.TracerBuilder() {
-              @Override
-              public io.opentelemetry.api.trace.TracerBuilder setSchemaUrl(String url) {
-                return this;
-              }
-
-              @Override
-              public io.opentelemetry.api.trace.TracerBuilder setInstrumentationVersion(String v) {
-                return this;
-              }
-
-              @Override
-              public io.opentelemetry.api.trace.Tracer build() {
-                return spanName -> {
-                  throw new IllegalStateException("broken span builder");
-                };
-              }
-            };
+          public Object remove(Object key) {
+            throw new UnsupportedOperationException("remove");
           }
         };
+    listener.onRequest(requestContext(attributes));
+    assertThat(attributes).hasSize(1);
+
+    try (CapturedOutput output = CapturedOutput.start()) {
+      assertThatCode(() -> listener.onResponse(responseContext(attributes)))
+          .doesNotThrowAnyException();
+      assertThatCode(() -> listener.onError(errorContext(attributes))).doesNotThrowAnyException();
+      assertThat(instrumentationFailures(output))
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .contains("instrumentation failed with java.lang.UnsupportedOperationException");
+    }
+    assertThat(otel.getSpans()).isEmpty(); // its state could not be taken: the span is not ended
+  }
+
+  @Test
+  void a_linkage_error_in_the_listener_reaches_neither_the_application_nor_the_next_listener() {
+    // LangChain4j catches only Exception around a listener: an Error would reach the application
+    // and skip the next listener, unless the listener's own guard catches it.
+    faulty.fail(
+        "Tracer.spanBuilder",
+        () -> new NoClassDefFoundError("io/opentelemetry/api/trace/SpanBuilder"));
     AtomicInteger seenByNext = new AtomicInteger();
     ChatModelListener next =
         new ChatModelListener() {
@@ -191,14 +347,10 @@ class ChatRobustnessTest {
           }
         };
 
-    ChatResponse response =
-        model(TracingChatModelListener.create(LlmTelemetry.create(broken)), next)
-            .chat(
-                ChatRequest.builder()
-                    .messages(UserMessage.from("Tell me a joke about OpenTelemetry"))
-                    .build());
+    ChatResponse response = model(faultyListener(), next).chat(REQUEST);
 
     assertThat(response.aiMessage().text()).startsWith("A joke");
     assertThat(seenByNext.get()).isEqualTo(2);
+    assertThat(otel.getSpans()).isEmpty();
   }
 }

@@ -221,6 +221,34 @@ class StreamingChatListenerTest {
     assertThat(span.getEvents()).extracting(e -> e.getName()).contains("gen_ai.stream.cancelled");
   }
 
+  @Test
+  void a_failing_chunk_metric_reaches_neither_the_application_nor_its_stream() throws Exception {
+    // The histogram of time to first chunk / per output chunk throws on every record.
+    FaultyOpenTelemetry faulty =
+        new FaultyOpenTelemetry(otel.getOpenTelemetry())
+            .fail("DoubleHistogram.record", () -> new IllegalStateException("broken meter"));
+    StreamingChatModel model =
+        OllamaStreamingChatModel.builder()
+            .baseUrl(ollama.baseUrl())
+            .modelName("llama3")
+            .timeout(Duration.ofSeconds(5))
+            .listeners(
+                List.of(
+                    TracingChatModelListener.create(LlmTelemetry.create(faulty.openTelemetry()))))
+            .build();
+    RecordingHandler handler = new RecordingHandler();
+
+    TracingStreamingChatModel.wrap(model).chat(OllamaChatListenerTest.chatRequest(), handler);
+
+    // Every chunk reaches the application, and the stream completes without an error.
+    ChatResponse response = handler.done.get(10, TimeUnit.SECONDS);
+    assertThat(response.aiMessage().text())
+        .startsWith("Why did the OpenTelemetry agent go to therapy?");
+    assertThat(handler.chunks.get()).isGreaterThan(10);
+    assertThat(otel.getSpans()).hasSize(1);
+    assertThat(otel.getSpans().get(0).hasEnded()).isTrue();
+  }
+
   private static HistogramPointData histogram(String name) {
     MetricData metric =
         otel.getMetrics().stream()

@@ -1,13 +1,15 @@
 package io.llmetry4j.reliability;
 
+import static io.llmetry4j.core.testing.CapturedOutput.matching;
+import static io.llmetry4j.core.testing.CapturedOutput.onCallsTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModelListener;
+import io.llmetry4j.core.testing.CapturedOutput;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
 import io.llmetry4j.core.testing.OtlpHttpReceiver;
-import io.llmetry4j.core.testing.SuiteOutputCapture;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -17,20 +19,19 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The real OTLP exporters against receivers on 127.0.0.1 that are down, silent, flapping or
  * rejecting: the application's calls complete, never wait on export, never see an exception; memory
  * stays bounded; what is lost is reported.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExporterFaultTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -99,13 +100,19 @@ class ExporterFaultTest {
 
   @Test
   void backend_down_calls_complete_and_the_failure_is_reported() throws Exception {
-    Llmetry llmetry = init("http://127.0.0.1:" + closedPort(), "grpc");
-    try (Workload workload = new Workload(llmetry.telemetry())) {
-      burst(workload, 40);
-      // Retries of a refused connection take seconds; the loss is then logged.
-      assertThat(awaitLog(FAILED_EXPORT)).isTrue();
-    } finally {
-      llmetry.close();
+    String endpoint = "http://127.0.0.1:" + closedPort();
+    try (CapturedOutput output = CapturedOutput.start()) {
+      Llmetry llmetry = init(endpoint, "grpc");
+      try (Workload workload = new Workload(llmetry.telemetry())) {
+        burst(workload, 40);
+        // Retries of a refused connection take seconds; the loss is then logged, by this test's
+        // exporter (on the thread of its call to the closed port), not by another test's.
+        assertThat(output.awaitLogLine(onCallsTo(endpoint).and(matching(FAILED_EXPORT)), WAIT))
+            .as(output.logText())
+            .isTrue();
+      } finally {
+        llmetry.close();
+      }
     }
   }
 
@@ -132,13 +139,11 @@ class ExporterFaultTest {
     }
   }
 
-  // Runs first: its log accounting must not see the retries of exporters closed by other tests.
-  @Order(1)
   @Test
   void flapping_grpc_backend_loses_nothing_silently() throws Exception {
     EndedSpans ended = new EndedSpans();
-    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start().unavailableFor(2)) {
-      int logStart = SuiteOutputCapture.logRecords().length();
+    try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start().unavailableFor(2);
+        CapturedOutput output = CapturedOutput.start()) {
       Llmetry llmetry = init(receiver.endpoint(), "grpc", ended);
       try (Workload workload = new Workload(llmetry.telemetry())) {
         burst(workload, 20);
@@ -146,18 +151,19 @@ class ExporterFaultTest {
         llmetry.close();
       }
       assertEveryEndedSpanArrivedOrWasReportedLost(
-          ended.count.get(), receiver.received().spans().size(), logStart);
+          ended.count.get(),
+          receiver.received().spans().size(),
+          reportedLost(output, receiver.endpoint()));
       assertThat(receiver.calls()).isGreaterThan(2);
       SpanVault.addWireSpans(receiver.received().spans());
     }
   }
 
-  @Order(2)
   @Test
   void flapping_http_backend_503_loses_nothing_silently() throws Exception {
     EndedSpans ended = new EndedSpans();
-    try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start().failNext(2, 503)) {
-      int logStart = SuiteOutputCapture.logRecords().length();
+    try (OtlpHttpReceiver receiver = OtlpHttpReceiver.start().failNext(2, 503);
+        CapturedOutput output = CapturedOutput.start()) {
       Llmetry llmetry = init(receiver.endpoint(), "http/protobuf", ended);
       try (Workload workload = new Workload(llmetry.telemetry())) {
         burst(workload, 20);
@@ -165,7 +171,9 @@ class ExporterFaultTest {
         llmetry.close();
       }
       assertEveryEndedSpanArrivedOrWasReportedLost(
-          ended.count.get(), receiver.received().spans().size(), logStart);
+          ended.count.get(),
+          receiver.received().spans().size(),
+          reportedLost(output, receiver.endpoint()));
       SpanVault.addWireSpans(receiver.received().spans());
     }
   }
@@ -176,22 +184,32 @@ class ExporterFaultTest {
    * backend got the rest.
    */
   private static void assertEveryEndedSpanArrivedOrWasReportedLost(
-      int ended, int received, int logStart) {
-    java.util.regex.Matcher lost =
-        java.util.regex.Pattern.compile("Failed to export ([0-9]+) spans\\.")
-            .matcher(SuiteOutputCapture.logRecords().substring(logStart));
-    int reportedLost = 0;
-    while (lost.find()) {
-      reportedLost += Integer.parseInt(lost.group(1));
-    }
+      int ended, int received, int reportedLost) {
     assertThat(received).isPositive();
     assertThat(received + reportedLost).isEqualTo(ended);
+  }
+
+  /**
+   * The spans reported lost by the exporter sending to {@code endpoint} during this test: the
+   * counts of its "Failed to export N spans." lines, logged on the threads of its calls there.
+   * Exporters of other tests, still retrying, log on threads named after their own ports.
+   */
+  private static int reportedLost(CapturedOutput output, String endpoint) {
+    int lost = 0;
+    for (CapturedOutput.LogLine line : output.logLines(onCallsTo(endpoint))) {
+      Matcher count = Pattern.compile("Failed to export ([0-9]+) spans\\.").matcher(line.text());
+      while (count.find()) {
+        lost += Integer.parseInt(count.group(1));
+      }
+    }
+    return lost;
   }
 
   @Test
   void rejecting_backends_lose_the_spans_visibly_and_calls_complete() throws Exception {
     try (OtlpGrpcReceiver grpc = OtlpGrpcReceiver.start().mode(OtlpGrpcReceiver.Mode.REJECT);
-        OtlpHttpReceiver http = OtlpHttpReceiver.start().rejectAll()) {
+        OtlpHttpReceiver http = OtlpHttpReceiver.start().rejectAll();
+        CapturedOutput output = CapturedOutput.start()) {
       for (Llmetry llmetry :
           new Llmetry[] {init(grpc.endpoint(), "grpc"), init(http.endpoint(), "http/protobuf")}) {
         try (Workload workload = new Workload(llmetry.telemetry())) {
@@ -203,33 +221,62 @@ class ExporterFaultTest {
       assertThat(grpc.calls()).isPositive();
       assertThat(grpc.received().spans()).isEmpty();
       assertThat(http.received().spans()).isEmpty();
+      // Each exporter of this test reported its own loss.
+      for (String endpoint : List.of(grpc.endpoint(), http.endpoint())) {
+        assertThat(output.awaitLogLine(onCallsTo(endpoint).and(matching(FAILED_EXPORT)), WAIT))
+            .as("loss reported for %s:%n%s", endpoint, output.logText())
+            .isTrue();
+      }
     }
-    assertThat(SuiteOutputCapture.everything()).containsPattern(FAILED_EXPORT);
   }
 
   /** Bound on the heap the SDK keeps after 200,000 spans with the backend down. */
   static final long RETAINED_HEAP_BOUND = 32L * 1024 * 1024;
 
+  /**
+   * The span queue of the SDK in the memory test: 2039 rather than the default 2048, so that the
+   * processor's "dropped" warning, which names its queue size, is known to be this test's own.
+   */
+  static final int DISTINCT_QUEUE_SIZE = 2039;
+
   @Test
   void two_hundred_thousand_spans_with_the_backend_down_keep_memory_bounded() throws Exception {
-    Llmetry llmetry = init("http://127.0.0.1:" + closedPort(), "grpc");
-    try {
-      InProcessChatModel model =
-          new InProcessChatModel(TracingChatModelListener.create(llmetry.telemetry()));
-      long before = usedHeapAfterGc();
-      for (int i = 0; i < 200_000; i++) {
-        model.chat(Secrets.QUESTION);
+    try (CapturedOutput output = CapturedOutput.start()) {
+      // Read by the SDK autoconfiguration at init only.
+      System.setProperty("otel.bsp.max.queue.size", Integer.toString(DISTINCT_QUEUE_SIZE));
+      Llmetry llmetry;
+      try {
+        llmetry = init("http://127.0.0.1:" + closedPort(), "grpc");
+      } finally {
+        System.clearProperty("otel.bsp.max.queue.size");
       }
-      long retained = usedHeapAfterGc() - before;
-      System.out.printf(
-          "reliability: heap retained after 200,000 spans with the backend down: %.1f MiB%n",
-          retained / 1048576.0);
-      assertThat(retained).isLessThan(RETAINED_HEAP_BOUND);
-    } finally {
-      llmetry.close();
+      try {
+        InProcessChatModel model =
+            new InProcessChatModel(TracingChatModelListener.create(llmetry.telemetry()));
+        long before = usedHeapAfterGc();
+        for (int i = 0; i < 200_000; i++) {
+          model.chat(Secrets.QUESTION);
+        }
+        long retained = usedHeapAfterGc() - before;
+        System.out.printf(
+            "reliability: heap retained after 200,000 spans with the backend down: %.1f MiB%n",
+            retained / 1048576.0);
+        assertThat(retained).isLessThan(RETAINED_HEAP_BOUND);
+        // The spans that did not fit in the queue were dropped, and that was logged.
+        assertThat(
+                output.awaitLogLine(
+                    matching(
+                        "BatchSpanProcessor dropped [0-9]+ span\\(s\\) since the last export"
+                            + " because the queue is full \\(maxQueueSize="
+                            + DISTINCT_QUEUE_SIZE
+                            + "\\)"),
+                    WAIT))
+            .as(output.logText())
+            .isTrue();
+      } finally {
+        llmetry.close();
+      }
     }
-    assertThat(SuiteOutputCapture.everything())
-        .containsPattern("BatchSpanProcessor dropped [0-9]+ span\\(s\\)");
   }
 
   @Test
@@ -263,18 +310,6 @@ class ExporterFaultTest {
         receiver.close();
       }
     }
-  }
-
-  private static boolean awaitLog(String pattern) throws InterruptedException {
-    java.util.regex.Pattern compiled = java.util.regex.Pattern.compile(pattern);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (compiled.matcher(SuiteOutputCapture.everything()).find()) {
-        return true;
-      }
-      Thread.sleep(50); // polling a log: there is nothing to be notified by
-    }
-    return false;
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {

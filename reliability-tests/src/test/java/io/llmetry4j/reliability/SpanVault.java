@@ -6,8 +6,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
 
 /**
- * Text of every span this suite exported with content capture off (attributes, events, names), for
- * the final privacy scan.
+ * Text of every span the other tests of this suite exported with content capture off (attributes,
+ * events, names), for the additional suite-wide part of {@link PrivacyScanTest}.
  */
 final class SpanVault {
   private static final StringBuffer text = new StringBuffer();
@@ -26,15 +26,22 @@ final class SpanVault {
   }
 
   static void addWireSpans(List<Span> exported) {
+    text.append(wireText(exported));
+    spans += exported.size();
+  }
+
+  /** Names, attributes and events of spans as a receiver got them, one span a line. */
+  static String wireText(List<Span> exported) {
+    StringBuilder wire = new StringBuilder();
     for (Span span : exported) {
-      text.append(span.getName());
+      wire.append(span.getName());
       for (KeyValue kv : span.getAttributesList()) {
-        text.append(kv.getKey()).append('=').append(kv.getValue()).append(';');
+        wire.append(kv.getKey()).append('=').append(kv.getValue()).append(';');
       }
-      span.getEventsList().forEach(e -> text.append(e.toString()));
-      text.append('\n');
-      spans++;
+      span.getEventsList().forEach(e -> wire.append(e.toString()));
+      wire.append('\n');
     }
+    return wire.toString();
   }
 
   static String text() {

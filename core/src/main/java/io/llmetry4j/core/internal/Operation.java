@@ -151,32 +151,52 @@ public final class Operation<REQ, RES> {
       return;
     }
     Span span = call.span;
-    String errorType = null;
     try {
       double seconds = (System.nanoTime() - call.startNanos) / NANOS_PER_SECOND;
-      for (Extractor<? super REQ, ? super RES> extractor : extractors) {
-        extractor.onEnd(span, call.request, response, error);
-      }
-      if (error != null) {
-        errorType = ErrorTypes.of(error);
-        span.setStatus(StatusCode.ERROR, ErrorTypes.description(error));
-        span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
-        span.recordException(error);
-      } else if (response != null && responseErrorType != null) {
-        errorType = responseErrorType.apply(response);
-        if (errorType != null) {
-          span.setStatus(StatusCode.ERROR, errorType);
-          span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
+      // Each stage guarded on its own: an extractor that fails still leaves the error and the
+      // metrics recorded, and the span ends whatever happens.
+      try {
+        for (Extractor<? super REQ, ? super RES> extractor : extractors) {
+          extractor.onEnd(span, call.request, response, error);
         }
+      } catch (RuntimeException | LinkageError e) {
+        instrumentationFailed(e);
+      }
+      String errorType = null;
+      try {
+        errorType = recordError(span, response, error);
+      } catch (RuntimeException | LinkageError e) {
+        instrumentationFailed(e);
       }
       if (metrics != null) {
-        metrics.record(call.request, response, errorType, seconds);
+        try {
+          metrics.record(call.request, response, errorType, seconds);
+        } catch (RuntimeException | LinkageError e) {
+          instrumentationFailed(e);
+        }
       }
-    } catch (RuntimeException | LinkageError e) {
-      instrumentationFailed(e);
     } finally {
       span.end();
     }
+  }
+
+  /** The one way a span fails; returns its {@code error.type}, null when it succeeded. */
+  @Nullable
+  private String recordError(Span span, @Nullable RES response, @Nullable Throwable error) {
+    String errorType = null;
+    if (error != null) {
+      errorType = ErrorTypes.of(error);
+      span.setStatus(StatusCode.ERROR, ErrorTypes.description(error));
+      span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
+      span.recordException(error);
+    } else if (response != null && responseErrorType != null) {
+      errorType = responseErrorType.apply(response);
+      if (errorType != null) {
+        span.setStatus(StatusCode.ERROR, errorType);
+        span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
+      }
+    }
+    return errorType;
   }
 
   /**
