@@ -97,10 +97,11 @@ class TokenNeverLoggedTest {
       assertThat(output.logText())
           .contains("llmetry4j: telemetry not fully exported within 1000 ms at shutdown");
 
-      // An agent's instance already registered: init logs that it reuses it.
+      // An agent's instance already registered: init logs that it reuses it (registering, so that
+      // the instance is found on OpenTelemetry APIs without isSet() too).
       GlobalOpenTelemetry.resetForTest();
       GlobalOpenTelemetry.set(OpenTelemetrySdk.builder().build());
-      exportOneSpan(tencent(rejectingGrpc.endpoint()).build());
+      exportOneSpan(tencent(rejectingGrpc.endpoint()).registerGlobal(true).build());
       GlobalOpenTelemetry.resetForTest();
       assertThat(output.logText()).contains("an OpenTelemetry instance is already registered");
 
