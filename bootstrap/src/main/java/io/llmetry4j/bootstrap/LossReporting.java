@@ -83,10 +83,9 @@ final class LossReporting {
         || !(exporter instanceof CountingExporter)) {
       return processor;
     }
-    long pendingBound =
-        (long) env.getInt("otel.bsp.max.queue.size", 2048)
-            + env.getInt("otel.bsp.max.export.batch.size", 512);
-    return new DropAccounting(processor, (CountingExporter) exporter, pendingBound);
+    int maxQueueSize = env.getInt("otel.bsp.max.queue.size", 2048);
+    long pendingBound = (long) maxQueueSize + env.getInt("otel.bsp.max.export.batch.size", 512);
+    return new DropAccounting(processor, (CountingExporter) exporter, pendingBound, maxQueueSize);
   }
 
   /** The spans handed to an OTLP exporter, and those of its failed exports, logged. */
@@ -169,14 +168,17 @@ final class LossReporting {
     private final SpanProcessor delegate;
     private final CountingExporter exporter;
     private final long pendingBound;
+    private final int maxQueueSize;
     private final AtomicLong ended = new AtomicLong();
     private final AtomicLong reported = new AtomicLong();
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
-    DropAccounting(SpanProcessor delegate, CountingExporter exporter, long pendingBound) {
+    DropAccounting(
+        SpanProcessor delegate, CountingExporter exporter, long pendingBound, int maxQueueSize) {
       this.delegate = delegate;
       this.exporter = exporter;
       this.pendingBound = pendingBound;
+      this.maxQueueSize = maxQueueSize;
     }
 
     @Override
@@ -204,7 +206,7 @@ final class LossReporting {
           long dropped = ended.get() - exporter.handed.get() - pendingBound - reported.get();
           if (dropped > 0) {
             reported.addAndGet(dropped);
-            logDropped(dropped, "its queue is full (otel.bsp.max.queue.size)");
+            logDropped(dropped, "the queue is full (maxQueueSize=" + maxQueueSize + ")");
           }
         }
       }
@@ -227,7 +229,11 @@ final class LossReporting {
           () -> {
             long dropped = ended.get() - exporter.handed.get() - reported.getAndSet(0);
             if (dropped > 0) {
-              logDropped(dropped, "its queue was full or they were still queued at shutdown");
+              logDropped(
+                  dropped,
+                  "the queue was full (maxQueueSize="
+                      + maxQueueSize
+                      + ") or they were still queued at shutdown");
             }
           });
       return result;
@@ -236,7 +242,7 @@ final class LossReporting {
     private static void logDropped(long dropped, String why) {
       logger.log(
           Level.WARNING,
-          "BatchSpanProcessor dropped {0} span(s) that never reached the exporter: {1}."
+          "BatchSpanProcessor dropped {0} span(s) that never reached the exporter because {1}."
               + " (llmetry4j: counted for OpenTelemetry SDKs before 1.61, which do not log it)",
           new Object[] {Long.toString(dropped), why});
     }

@@ -96,7 +96,7 @@ class LossReportingTest {
             .build();
     SdkTracerProvider provider =
         SdkTracerProvider.builder()
-            .addSpanProcessor(new LossReporting.DropAccounting(batch, exporter, 4 + 2))
+            .addSpanProcessor(new LossReporting.DropAccounting(batch, exporter, 4 + 2, 4))
             .build();
     Tracer tracer = provider.get("test");
     for (int i = 0; i < 100; i++) {
