@@ -163,21 +163,17 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
 
   @Override
   public void onRecordingStart(Span span, Request request) {
+    // Checked first: with capture off, not even the filter is printed.
     if (!instrumentation.captureContent()) {
       return;
     }
     if (request.search != null) {
-      String query = instrumentation.content(request.search.query());
-      if (query != null) {
-        span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, query);
-      }
+      instrumentation.recordContent(
+          span, SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, request.search.query());
     }
     // The metadata filter as LangChain4j prints it: content, so only with capture on.
     if (request.filter != null) {
-      String text = instrumentation.content(request.filter.toString());
-      if (text != null) {
-        span.setAttribute(VECTOR_FILTER, text);
-      }
+      instrumentation.recordContent(span, VECTOR_FILTER, request.filter.toString());
     }
   }
 

@@ -117,11 +117,9 @@ public final class TracingContentRetriever implements ContentRetriever {
 
     @Override
     public void onRecordingStart(Span span, @Nullable Query query) {
-      if (instrumentation.captureContent() && query != null) {
-        String text = instrumentation.content(query.text());
-        if (text != null) {
-          span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, text);
-        }
+      if (query != null) {
+        instrumentation.recordContent(
+            span, SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, query.text());
       }
     }
 

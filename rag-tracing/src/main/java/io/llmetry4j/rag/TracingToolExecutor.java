@@ -100,11 +100,9 @@ final class TracingToolExecutor implements ToolExecutor {
 
     @Override
     public void onRecordingStart(Span span, @Nullable ToolExecutionRequest request) {
-      if (instrumentation.captureContent() && request != null) {
-        String arguments = instrumentation.content(request.arguments());
-        if (arguments != null) {
-          span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, arguments);
-        }
+      if (request != null) {
+        instrumentation.recordContent(
+            span, SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, request.arguments());
       }
     }
 
@@ -121,10 +119,7 @@ final class TracingToolExecutor implements ToolExecutor {
           result instanceof ToolExecutionResult
               ? ((ToolExecutionResult) result).resultText()
               : result.toString();
-      String captured = instrumentation.content(text);
-      if (captured != null) {
-        span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_RESULT, captured);
-      }
+      instrumentation.recordContent(span, SemconvAttributes.GEN_AI_TOOL_CALL_RESULT, text);
     }
   }
 }

@@ -1,7 +1,9 @@
 package io.llmetry4j.core.internal;
 
 import io.llmetry4j.core.LlmTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.function.Function;
 import javax.annotation.Nullable;
@@ -71,6 +73,20 @@ public final class Instrumentation {
   @Nullable
   public String content(@Nullable String value) {
     return contentPolicy.apply(value);
+  }
+
+  /**
+   * Sets {@code key} on {@code span} to {@code value} as the content policy lets it be recorded:
+   * nothing when capture is off, the value is null or the redactor drops it.
+   */
+  public void recordContent(Span span, AttributeKey<String> key, @Nullable String value) {
+    if (value == null || !contentPolicy.capture()) {
+      return;
+    }
+    String recorded = contentPolicy.apply(value);
+    if (recorded != null) {
+      span.setAttribute(key, recorded);
+    }
   }
 
   public boolean openLlmetryCompat() {
