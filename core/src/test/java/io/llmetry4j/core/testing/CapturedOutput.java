@@ -1,9 +1,6 @@
 package io.llmetry4j.core.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +65,8 @@ public final class CapturedOutput implements AutoCloseable {
         };
     handler.setLevel(Level.ALL);
     Logger.getLogger("").addHandler(handler);
-    System.setOut(tee(originalOut));
-    System.setErr(tee(originalErr));
+    System.setOut(TeeStream.of(originalOut, printed));
+    System.setErr(TeeStream.of(originalErr, printed));
   }
 
   /** Starts capturing. */
@@ -154,40 +151,5 @@ public final class CapturedOutput implements AutoCloseable {
     System.setErr(originalErr);
     Logger.getLogger("").removeHandler(handler);
     raisedLevels.forEach(Logger::setLevel);
-  }
-
-  private PrintStream tee(PrintStream original) {
-    OutputStream both =
-        new OutputStream() {
-          private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-          @Override
-          public synchronized void write(int b) {
-            original.write(b);
-            line.write(b);
-            if (b == '\n') {
-              drain();
-            }
-          }
-
-          @Override
-          public synchronized void write(byte[] b, int off, int len) {
-            original.write(b, off, len);
-            line.write(b, off, len);
-            drain();
-          }
-
-          @Override
-          public synchronized void flush() {
-            original.flush();
-            drain();
-          }
-
-          private void drain() {
-            printed.append(line.toString(StandardCharsets.UTF_8));
-            line.reset();
-          }
-        };
-    return new PrintStream(both, true, StandardCharsets.UTF_8);
   }
 }

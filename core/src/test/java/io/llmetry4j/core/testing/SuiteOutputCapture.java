@@ -1,9 +1,5 @@
 package io.llmetry4j.core.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -28,8 +24,8 @@ public final class SuiteOutputCapture {
       return;
     }
     installed = true;
-    System.setOut(tee(System.out));
-    System.setErr(tee(System.err));
+    System.setOut(TeeStream.of(System.out, captured));
+    System.setErr(TeeStream.of(System.err, captured));
     Handler handler =
         new Handler() {
           private final SimpleFormatter formatter = new SimpleFormatter();
@@ -68,40 +64,5 @@ public final class SuiteOutputCapture {
 
   public static String everything() {
     return captured.toString();
-  }
-
-  private static PrintStream tee(PrintStream original) {
-    OutputStream both =
-        new OutputStream() {
-          private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-          @Override
-          public synchronized void write(int b) {
-            original.write(b);
-            line.write(b);
-            if (b == '\n') {
-              drain();
-            }
-          }
-
-          @Override
-          public synchronized void write(byte[] b, int off, int len) {
-            original.write(b, off, len);
-            line.write(b, off, len);
-            drain();
-          }
-
-          @Override
-          public synchronized void flush() {
-            original.flush();
-            drain();
-          }
-
-          private void drain() {
-            captured.append(line.toString(StandardCharsets.UTF_8));
-            line.reset();
-          }
-        };
-    return new PrintStream(both, true, StandardCharsets.UTF_8);
   }
 }
