@@ -5,8 +5,10 @@ package io.llmetry4j.core.internal;
  * capture is on the hot path (no reflection, no intermediate tree) and because llmetry4j must not
  * impose a JSON library on the application. Commas are placed automatically.
  *
- * <p>Strings are copied into a char buffer in bulk, scanned in place, and expanded in place only
- * when they hold characters to escape: text-sized values cost little more than a copy.
+ * <p>The output is a {@link StringBuilder}: for the common Latin-1 text it holds one byte per char,
+ * so a text-sized value is appended as one array copy and the result is built without converting
+ * it. Each string is scanned once for the first character that needs escaping; text without one
+ * (nearly all of it) is appended whole.
  *
  * <p>Not public API: shared by the llmetry4j modules, may change without notice.
  */
@@ -14,64 +16,63 @@ public final class JsonWriter {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final int MAX_DEPTH = 32;
-  // Extra chars each ASCII char needs when escaped: 0 (plain), 1 (\n, \", \\ ...), 5 (\\u00XX).
-  private static final byte[] ASCII_EXTRA = new byte[0x80];
+  // Whether each ASCII char must be escaped: control characters, the quote and the backslash.
+  private static final boolean[] ASCII_ESCAPED = new boolean[0x80];
 
   static {
     for (int c = 0; c < 0x20; c++) {
-      ASCII_EXTRA[c] = 5;
+      ASCII_ESCAPED[c] = true;
     }
-    ASCII_EXTRA['\n'] = 1;
-    ASCII_EXTRA['\r'] = 1;
-    ASCII_EXTRA['\t'] = 1;
-    ASCII_EXTRA['"'] = 1;
-    ASCII_EXTRA['\\'] = 1;
+    ASCII_ESCAPED['"'] = true;
+    ASCII_ESCAPED['\\'] = true;
   }
 
-  private char[] buf;
-  private int pos;
+  private final StringBuilder out;
   // needsComma[depth]: whether the next value at this depth follows another one.
   private final boolean[] needsComma = new boolean[MAX_DEPTH];
   private int depth;
   private boolean afterName;
 
   public JsonWriter(int initialCapacity) {
-    this.buf = new char[Math.max(16, initialCapacity)];
+    this.out = new StringBuilder(Math.max(16, initialCapacity));
   }
 
   public JsonWriter beginArray() {
     beforeValue();
-    append('[');
+    out.append('[');
     push();
     return this;
   }
 
   public JsonWriter endArray() {
     depth--;
-    append(']');
+    out.append(']');
     return this;
   }
 
   public JsonWriter beginObject() {
     beforeValue();
-    append('{');
+    out.append('{');
     push();
     return this;
   }
 
   public JsonWriter endObject() {
     depth--;
-    append('}');
+    out.append('}');
     return this;
   }
 
+  /**
+   * A member name. Names are the keys of the conventions' schemas ({@code role}, {@code parts},
+   * ...), never content: they are written as they are, without the scan for escapes.
+   */
   public JsonWriter name(String name) {
     if (needsComma[depth]) {
-      append(',');
+      out.append(',');
     }
     needsComma[depth] = true;
-    appendString(name);
-    append(':');
+    out.append('"').append(name).append("\":");
     afterName = true;
     return this;
   }
@@ -79,7 +80,7 @@ public final class JsonWriter {
   public JsonWriter value(String value) {
     beforeValue();
     if (value == null) {
-      appendRaw("null");
+      out.append("null");
     } else {
       appendString(value);
     }
@@ -88,13 +89,17 @@ public final class JsonWriter {
 
   public JsonWriter value(double value) {
     beforeValue();
-    appendRaw(Double.isNaN(value) || Double.isInfinite(value) ? "null" : Double.toString(value));
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      out.append("null");
+    } else {
+      out.append(value);
+    }
     return this;
   }
 
   public JsonWriter value(long value) {
     beforeValue();
-    appendRaw(Long.toString(value));
+    out.append(value);
     return this;
   }
 
@@ -105,7 +110,7 @@ public final class JsonWriter {
 
   @Override
   public String toString() {
-    return new String(buf, 0, pos);
+    return out.toString();
   }
 
   private void push() {
@@ -121,118 +126,85 @@ public final class JsonWriter {
       return;
     }
     if (needsComma[depth]) {
-      append(',');
+      out.append(',');
     }
     needsComma[depth] = true;
   }
 
-  private void append(char c) {
-    ensure(1);
-    buf[pos++] = c;
-  }
-
-  private void appendRaw(String text) {
-    int length = text.length();
-    ensure(length);
-    text.getChars(0, length, buf, pos);
-    pos += length;
-  }
-
   private void appendString(String value) {
+    out.append('"');
     int length = value.length();
-    ensure(length + 2);
-    buf[pos++] = '"';
-    int start = pos;
-    value.getChars(0, length, buf, start);
-    pos = start + length;
-    int extra = extraForEscapes(buf, start, pos);
-    if (extra != 0) {
-      ensure(extra + 1); // keeps buf[0, pos), the unescaped copy included
-      escapeInPlace(start, length, extra);
-      pos += extra;
+    int first = firstToEscape(value, 0, length);
+    if (first == length) {
+      out.append(value);
+    } else {
+      appendEscaped(value, first, length);
     }
-    buf[pos++] = '"';
+    out.append('"');
   }
 
-  /** How many chars escaping adds to {@code buf[from, to)}; 0 for the common, plain text. */
-  private static int extraForEscapes(char[] chars, int from, int to) {
-    int extra = 0;
+  /** The index of the first char of {@code value[from, to)} to escape, or {@code to}. */
+  private static int firstToEscape(String value, int from, int to) {
     for (int i = from; i < to; i++) {
-      char c = chars[i];
+      char c = value.charAt(i);
       if (c < 0x80) {
-        extra += ASCII_EXTRA[c];
+        if (ASCII_ESCAPED[c]) {
+          return i;
+        }
       } else if (c == 0x2028 || c == 0x2029) {
-        extra += 5;
+        return i;
       } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(chars[i + 1])) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < to
+            && Character.isLowSurrogate(value.charAt(i + 1))) {
           i++; // a well-formed pair is kept as it is
         } else {
-          extra += 5; // a lone surrogate becomes \ufffd
+          return i;
         }
       }
     }
-    return extra;
+    return to;
   }
 
-  /**
-   * Rewrites {@code buf[start, start+length)} escaped, from the right, growing by {@code extra}.
-   */
-  private void escapeInPlace(int start, int length, int extra) {
-    int read = start + length - 1;
-    int write = start + length + extra - 1;
-    while (read >= start) {
-      char c = buf[read];
-      boolean pairLow =
-          Character.isLowSurrogate(c) && read > start && Character.isHighSurrogate(buf[read - 1]);
-      if (pairLow) {
-        buf[write--] = c;
-        buf[write--] = buf[read - 1];
-        read -= 2;
-        continue;
-      }
-      read--;
-      String escape = escapeOf(c);
-      if (escape == null) {
-        buf[write--] = c;
-      } else {
-        for (int k = escape.length() - 1; k >= 0; k--) {
-          buf[write--] = escape.charAt(k);
-        }
-      }
+  /** Appends {@code value[0, length)}, whose first char to escape is at {@code first}. */
+  private void appendEscaped(String value, int first, int length) {
+    int plainFrom = 0;
+    int i = first;
+    while (i < length) {
+      out.append(value, plainFrom, i);
+      appendEscape(value.charAt(i));
+      plainFrom = i + 1;
+      i = firstToEscape(value, plainFrom, length);
     }
+    out.append(value, plainFrom, length);
   }
 
-  private static String escapeOf(char c) {
+  private void appendEscape(char c) {
     switch (c) {
       case '"':
-        return "\\\"";
+        out.append("\\\"");
+        return;
       case '\\':
-        return "\\\\";
+        out.append("\\\\");
+        return;
       case '\n':
-        return "\\n";
+        out.append("\\n");
+        return;
       case '\r':
-        return "\\r";
+        out.append("\\r");
+        return;
       case '\t':
-        return "\\t";
+        out.append("\\t");
+        return;
       default:
-        if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-          return "\\u"
-              + HEX[(c >> 12) & 0xF]
-              + HEX[(c >> 8) & 0xF]
-              + HEX[(c >> 4) & 0xF]
-              + HEX[c & 0xF];
-        }
-        // Only lone surrogates reach here as surrogates: they cannot be encoded in UTF-8.
-        return Character.isSurrogate(c) ? "\\ufffd" : null;
-    }
-  }
-
-  private void ensure(int more) {
-    int needed = pos + more;
-    if (needed > buf.length) {
-      char[] grown = new char[Math.max(needed, buf.length * 2)];
-      System.arraycopy(buf, 0, grown, 0, pos);
-      buf = grown;
+        // Control chars and the JavaScript line separators as \\uXXXX; a lone surrogate cannot be
+        // encoded in UTF-8, so it becomes the replacement character.
+        char escaped = Character.isSurrogate(c) ? '\ufffd' : c;
+        out.append("\\u")
+            .append(HEX[(escaped >> 12) & 0xF])
+            .append(HEX[(escaped >> 8) & 0xF])
+            .append(HEX[(escaped >> 4) & 0xF])
+            .append(HEX[escaped & 0xF]);
     }
   }
 }

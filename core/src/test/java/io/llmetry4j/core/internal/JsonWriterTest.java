@@ -34,6 +34,25 @@ class JsonWriterTest {
   }
 
   @Test
+  void escapes_at_the_edges_and_side_by_side_keep_the_text_between_them() {
+    assertThat(string("\"a\n\n\\b\"")).isEqualTo("\"\\\"a\\n\\n\\\\b\\\"\"");
+    assertThat(string("\n")).isEqualTo("\"\\n\"");
+    assertThat(string("")).isEqualTo("\"\"");
+  }
+
+  @Test
+  void text_beyond_latin1_with_escapes_is_kept_whole() {
+    assertThat(string("日本\n語 \uD83D\uDE00\t\"x\""))
+        .isEqualTo("\"日本\\n語 \uD83D\uDE00\\t\\\"x\\\"\"");
+  }
+
+  @Test
+  void non_finite_numbers_are_written_as_null() {
+    assertThat(new JsonWriter(16).beginArray().value(Double.NaN).value(2L).endArray().toString())
+        .isEqualTo("[null,2]");
+  }
+
+  @Test
   void escapes_survive_buffer_growth() {
     String json =
         new JsonWriter(16)
