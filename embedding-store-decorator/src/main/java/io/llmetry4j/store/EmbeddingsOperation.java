@@ -6,6 +6,7 @@ import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
 import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.NoArgMethod;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.common.AttributeKey;
@@ -20,11 +21,15 @@ import javax.annotation.Nullable;
  * the number of texts embedded by the call; the response is LangChain4j's {@link Response} of one
  * embedding or of a list of them.
  */
-final class EmbeddingsOperation implements Operation.Extractor<Integer, Response<?>> {
+final class EmbeddingsOperation implements Operation.Extractor<Integer, Object> {
 
   /** Extension: how many texts one call embedded. */
   static final AttributeKey<Long> BATCH_SIZE =
       AttributeKey.longKey("llmetry4j.embeddings.batch_size");
+
+  // EmbeddingResponse (LangChain4j 1.18+), read by name: the floor of the range lacks the type.
+  private static final NoArgMethod EMBEDDINGS = new NoArgMethod("embeddings");
+  private static final NoArgMethod TOKEN_USAGE = new NoArgMethod("tokenUsage");
 
   private final String provider;
   @Nullable private final String modelName;
@@ -34,7 +39,7 @@ final class EmbeddingsOperation implements Operation.Extractor<Integer, Response
     this.modelName = modelName;
   }
 
-  static Operation<Integer, Response<?>> create(
+  static Operation<Integer, Object> create(
       Instrumentation instrumentation, String provider, @Nullable String modelName) {
     GenAiMetricAttributes metricAttributes =
         new GenAiMetricAttributes(
@@ -42,10 +47,10 @@ final class EmbeddingsOperation implements Operation.Extractor<Integer, Response
     String spanName = modelName == null ? "embeddings" : "embeddings " + modelName;
     // In-process models (ONNX in the JVM) call no remote service.
     SpanKind kind = EmbeddingModels.isInProcess(provider) ? SpanKind.INTERNAL : SpanKind.CLIENT;
-    return Operation.<Integer, Response<?>>builder(instrumentation, kind, request -> spanName)
+    return Operation.<Integer, Object>builder(instrumentation, kind, request -> spanName)
         .addExtractor(new EmbeddingsOperation(provider, modelName))
         .metrics(
-            GenAiOperationMetrics.<Integer, Response<?>>builder(
+            GenAiOperationMetrics.<Integer, Object>builder(
                     instrumentation.metrics(), request -> metricAttributes)
                 .inputTokens(EmbeddingsOperation::inputTokens)
                 .build())
@@ -65,11 +70,15 @@ final class EmbeddingsOperation implements Operation.Extractor<Integer, Response
 
   @Override
   public void onEnd(
-      Span span, Integer inputs, @Nullable Response<?> response, @Nullable Throwable error) {
+      Span span, Integer inputs, @Nullable Object response, @Nullable Throwable error) {
     if (response == null) {
       return;
     }
-    Embedding sample = sample(response.content());
+    Embedding sample =
+        sample(
+            response instanceof Response
+                ? ((Response<?>) response).content()
+                : EMBEDDINGS.read(response));
     if (sample != null) {
       span.setAttribute(
           SemconvAttributes.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, (long) sample.dimension());
@@ -94,8 +103,12 @@ final class EmbeddingsOperation implements Operation.Extractor<Integer, Response
   }
 
   @Nullable
-  private static Long inputTokens(Response<?> response) {
-    TokenUsage usage = response.tokenUsage();
+  private static Long inputTokens(@Nullable Object response) {
+    Object tokenUsage =
+        response instanceof Response
+            ? ((Response<?>) response).tokenUsage()
+            : TOKEN_USAGE.read(response);
+    TokenUsage usage = tokenUsage instanceof TokenUsage ? (TokenUsage) tokenUsage : null;
     return usage == null || usage.inputTokenCount() == null
         ? null
         : usage.inputTokenCount().longValue();

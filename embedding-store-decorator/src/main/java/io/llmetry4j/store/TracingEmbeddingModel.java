@@ -2,98 +2,107 @@ package io.llmetry4j.store;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.listener.EmbeddingModelListener;
-import dev.langchain4j.model.output.Response;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.NoArgMethod;
 import io.llmetry4j.core.internal.Operation;
+import java.lang.reflect.Method;
 import java.util.List;
 import javax.annotation.Nullable;
 
 /**
- * An {@link EmbeddingModel} that records an {@code embeddings {model}} span and the {@code
- * gen_ai.client.operation.duration} / {@code gen_ai.client.token.usage} metrics for every embed
- * call, then forwards it unchanged. {@code dimension()} and {@code modelName()} pass through
- * without spans (a model may compute its dimension by embedding a probe text: that call is not the
- * application's).
+ * Wraps an {@link EmbeddingModel} so that every embed call records an {@code embeddings {model}}
+ * span and the {@code gen_ai.client.operation.duration} / {@code gen_ai.client.token.usage}
+ * metrics, then runs on the wrapped model unchanged:
  *
  * <pre>{@code
  * EmbeddingModel embeddings = TracingEmbeddingModel.wrap(telemetry, new AllMiniLmL6V2EmbeddingModel());
  * }</pre>
+ *
+ * <p>The wrapper implements {@code EmbeddingModel} as the running LangChain4j defines it: {@code
+ * embed(String)}, {@code embed(TextSegment)}, {@code embedAll}, and where present {@code
+ * embed(EmbeddingRequest)} and {@code embedAsync} are traced; every other method — {@code
+ * dimension()}, {@code provider()}, {@code supportedParameters()}, and whatever later versions add
+ * — is the wrapped model's own. {@code addListener(s)} returns a traced model.
  */
-public final class TracingEmbeddingModel implements EmbeddingModel {
+public final class TracingEmbeddingModel {
 
-  private final EmbeddingModel delegate;
-  private final LlmTelemetry telemetry;
-  @Nullable private final String modelName;
-  // Request: how many texts the call embeds.
-  private final Operation<Integer, Response<?>> operation;
+  private static final String EMBEDDING_REQUEST =
+      "dev.langchain4j.model.embedding.request.EmbeddingRequest";
+  private static final NoArgMethod INPUTS = new NoArgMethod("inputs");
 
-  private TracingEmbeddingModel(
-      LlmTelemetry telemetry, EmbeddingModel delegate, @Nullable String modelNameOverride) {
-    this.delegate = requireNonNull(delegate, "delegate");
-    this.telemetry = requireNonNull(telemetry, "telemetry");
-    this.modelName =
-        modelNameOverride != null ? modelNameOverride : EmbeddingModels.modelName(delegate);
-    this.operation =
-        EmbeddingsOperation.create(
-            Instrumentation.of(telemetry),
-            EmbeddingModels.providerName(delegate.getClass()),
-            modelName);
-  }
+  private TracingEmbeddingModel() {}
 
-  public static TracingEmbeddingModel wrap(LlmTelemetry telemetry, EmbeddingModel delegate) {
-    return new TracingEmbeddingModel(telemetry, delegate, null);
+  public static EmbeddingModel wrap(LlmTelemetry telemetry, EmbeddingModel delegate) {
+    return wrap(telemetry, delegate, null, null);
   }
 
   /** With an explicit {@code gen_ai.request.model}, for models that do not report their name. */
-  public static TracingEmbeddingModel wrap(
+  public static EmbeddingModel wrap(
       LlmTelemetry telemetry, EmbeddingModel delegate, String modelName) {
-    return new TracingEmbeddingModel(telemetry, delegate, requireNonNull(modelName, "modelName"));
+    return wrap(telemetry, delegate, requireNonNull(modelName, "modelName"), null);
   }
 
-  @Override
-  public Response<Embedding> embed(String text) {
-    return operation.call(1, () -> delegate.embed(text));
+  private static EmbeddingModel wrap(
+      LlmTelemetry telemetry,
+      EmbeddingModel delegate,
+      @Nullable String modelNameOverride,
+      @Nullable Operation<Integer, Object> existing) {
+    requireNonNull(telemetry, "telemetry");
+    requireNonNull(delegate, "delegate");
+    String modelName =
+        modelNameOverride != null ? modelNameOverride : EmbeddingModels.modelName(delegate);
+    Operation<Integer, Object> operation =
+        existing != null
+            ? existing
+            : EmbeddingsOperation.create(
+                Instrumentation.of(telemetry),
+                EmbeddingModels.providerName(delegate.getClass()),
+                modelName);
+    return Forwarding.wrap(
+        EmbeddingModel.class, delegate, method -> route(method, telemetry, modelName, operation));
   }
 
-  @Override
-  public Response<Embedding> embed(TextSegment textSegment) {
-    return operation.call(1, () -> delegate.embed(textSegment));
+  @Nullable
+  private static Forwarding.Handler<EmbeddingModel> route(
+      Method method,
+      LlmTelemetry telemetry,
+      @Nullable String modelName,
+      Operation<Integer, Object> operation) {
+    if (Forwarding.is(method, "embed", String.class.getName())
+        || Forwarding.is(method, "embed", TextSegment.class.getName())) {
+      return (model, self, invocation, args) ->
+          operation.call(1, () -> invocation.invoke(model, args));
+    }
+    if (Forwarding.is(method, "embedAll", List.class.getName())) {
+      return (model, self, invocation, args) ->
+          operation.call(sizeOf(args[0]), () -> invocation.invoke(model, args));
+    }
+    if (Forwarding.is(method, "embed", EMBEDDING_REQUEST)) {
+      return (model, self, invocation, args) ->
+          operation.call(sizeOf(INPUTS.read(args[0])), () -> invocation.invoke(model, args));
+    }
+    if (Forwarding.is(method, "embedAsync", EMBEDDING_REQUEST)) {
+      return (model, self, invocation, args) ->
+          operation.callAsync(sizeOf(INPUTS.read(args[0])), () -> invocation.invoke(model, args));
+    }
+    if (method.getName().startsWith("addListener")) {
+      // The wrapped model registers the listener; the model it returns stays traced.
+      return (model, self, invocation, args) -> {
+        Object listening = invocation.invoke(model, args);
+        if (listening == model || !(listening instanceof EmbeddingModel)) {
+          return listening == model ? self : listening;
+        }
+        return wrap(telemetry, (EmbeddingModel) listening, modelName, operation);
+      };
+    }
+    return null;
   }
 
-  @Override
-  public Response<List<Embedding>> embedAll(List<TextSegment> textSegments) {
-    return operation.call(
-        textSegments == null ? 0 : textSegments.size(), () -> delegate.embedAll(textSegments));
-  }
-
-  @Override
-  public int dimension() {
-    return delegate.dimension();
-  }
-
-  @Override
-  public String modelName() {
-    return delegate.modelName();
-  }
-
-  @Override
-  public EmbeddingModel addListener(EmbeddingModelListener listener) {
-    EmbeddingModel listening = delegate.addListener(listener);
-    return listening == delegate
-        ? this
-        : new TracingEmbeddingModel(telemetry, listening, modelName);
-  }
-
-  @Override
-  public EmbeddingModel addListeners(List<EmbeddingModelListener> listeners) {
-    EmbeddingModel listening = delegate.addListeners(listeners);
-    return listening == delegate
-        ? this
-        : new TracingEmbeddingModel(telemetry, listening, modelName);
+  private static int sizeOf(@Nullable Object list) {
+    return list instanceof List ? ((List<?>) list).size() : 0;
   }
 }

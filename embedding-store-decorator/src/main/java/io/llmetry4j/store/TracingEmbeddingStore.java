@@ -6,26 +6,26 @@ import static io.llmetry4j.store.StoreOperation.REMOVE;
 import static io.llmetry4j.store.StoreOperation.REMOVE_ALL;
 import static java.util.Objects.requireNonNull;
 
-import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
-import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.filter.Filter;
-import dev.langchain4j.store.embedding.listener.EmbeddingStoreListener;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.store.StoreOperation.Request;
+import java.lang.reflect.Method;
 import java.util.Collection;
-import java.util.List;
 import javax.annotation.Nullable;
 
 /**
- * An {@link EmbeddingStore} that records a database client span for every operation, then forwards
- * it unchanged to the store it wraps (default methods included, so a store's own overrides still
- * run). Span names follow the semconv DB rule {@code {db.operation.name} {db.collection.name}},
- * e.g. {@code search docs}; operations are {@code add}, {@code add_all}, {@code remove}, {@code
- * remove_all} and {@code search}.
+ * Wraps an {@link EmbeddingStore} so that every operation records a database client span, then runs
+ * on the wrapped store unchanged. The wrapper implements {@code EmbeddingStore} as the running
+ * LangChain4j defines it: the add, remove and search methods (and {@code searchAsync} where
+ * present) are traced; every other method, present or added by later versions, is the wrapped
+ * store's own. Span names follow the semconv DB rule {@code {db.operation.name}
+ * {db.collection.name}}, e.g. {@code search docs}; operations are {@code add}, {@code add_all},
+ * {@code remove}, {@code remove_all} and {@code search}.
  *
  * <pre>{@code
  * EmbeddingStore<TextSegment> store = TracingEmbeddingStore.builder(telemetry, pgVectorStore)
@@ -38,41 +38,19 @@ import javax.annotation.Nullable;
  * in-memory store is {@code langchain4j.in_memory}, with INTERNAL spans). Delegate exceptions are
  * recorded (status ERROR, {@code error.type}) and rethrown unchanged.
  */
-public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
+public final class TracingEmbeddingStore {
 
-  private final EmbeddingStore<E> delegate;
-  private final LlmTelemetry telemetry;
-  private final String systemName;
-  @Nullable private final String collectionName;
-  @Nullable private final String namespace;
-  @Nullable private final String serverAddress;
-  @Nullable private final Integer serverPort;
-  private final Operation<Request, Object> operation;
+  private static final String SEARCH_REQUEST =
+      "dev.langchain4j.store.embedding.EmbeddingSearchRequest";
+  private static final String EMBEDDING = "dev.langchain4j.data.embedding.Embedding";
+  private static final String STRING = "java.lang.String";
+  private static final String LIST = "java.util.List";
+  private static final String OBJECT = "java.lang.Object";
 
-  private TracingEmbeddingStore(Builder<E> builder) {
-    this.delegate = builder.delegate;
-    this.telemetry = builder.telemetry;
-    this.systemName =
-        builder.dbSystemName != null
-            ? builder.dbSystemName
-            : StoreSystems.systemName(builder.delegate.getClass());
-    this.collectionName = builder.collectionName;
-    this.namespace = builder.namespace;
-    this.serverAddress = builder.serverAddress;
-    this.serverPort = builder.serverPort;
-    this.operation =
-        StoreOperation.create(
-            Instrumentation.of(telemetry),
-            systemName,
-            collectionName,
-            namespace,
-            serverAddress,
-            serverPort);
-  }
+  private TracingEmbeddingStore() {}
 
   /** Wraps {@code delegate} with what its class tells; use the builder to name the collection. */
-  public static <E> TracingEmbeddingStore<E> wrap(
-      LlmTelemetry telemetry, EmbeddingStore<E> delegate) {
+  public static <E> EmbeddingStore<E> wrap(LlmTelemetry telemetry, EmbeddingStore<E> delegate) {
     return builder(telemetry, delegate).build();
   }
 
@@ -80,85 +58,70 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
     return new Builder<>(telemetry, delegate);
   }
 
-  @Override
-  public String add(Embedding embedding) {
-    return operation.call(Request.of(ADD), () -> delegate.add(embedding));
+  @SuppressWarnings("unchecked")
+  private static <E> EmbeddingStore<E> wrap(
+      Builder<E> builder, Operation<Request, Object> operation) {
+    return Forwarding.wrap(
+        EmbeddingStore.class, builder.delegate, method -> route(method, builder, operation));
   }
 
-  @Override
-  public void add(String id, Embedding embedding) {
-    operation.run(Request.of(ADD), () -> delegate.add(id, embedding));
-  }
-
-  @Override
-  public String add(Embedding embedding, E embedded) {
-    return operation.call(Request.of(ADD), () -> delegate.add(embedding, embedded));
-  }
-
-  @Override
-  public List<String> addAll(List<Embedding> embeddings) {
-    return operation.call(Request.batch(ADD_ALL, embeddings), () -> delegate.addAll(embeddings));
-  }
-
-  @Override
-  public List<String> addAll(List<Embedding> embeddings, List<E> embedded) {
-    return operation.call(
-        Request.batch(ADD_ALL, embeddings), () -> delegate.addAll(embeddings, embedded));
-  }
-
-  @Override
-  public void addAll(List<String> ids, List<Embedding> embeddings, List<E> embedded) {
-    operation.run(
-        Request.batch(ADD_ALL, embeddings), () -> delegate.addAll(ids, embeddings, embedded));
-  }
-
-  /** Not an operation on the store: forwarded without a span. */
-  @Override
-  public List<String> generateIds(int n) {
-    return delegate.generateIds(n);
-  }
-
-  @Override
-  public void remove(String id) {
-    operation.run(Request.of(REMOVE), () -> delegate.remove(id));
-  }
-
-  @Override
-  public void removeAll(Collection<String> ids) {
-    operation.run(Request.batch(REMOVE_ALL, ids), () -> delegate.removeAll(ids));
-  }
-
-  @Override
-  public void removeAll(Filter filter) {
-    operation.run(Request.removeAll(filter), () -> delegate.removeAll(filter));
-  }
-
-  @Override
-  public void removeAll() {
-    operation.run(Request.of(REMOVE_ALL), delegate::removeAll);
-  }
-
-  @Override
-  public EmbeddingSearchResult<E> search(EmbeddingSearchRequest request) {
-    return operation.call(Request.search(request), () -> delegate.search(request));
-  }
-
-  /** The delegate registers the listener; the store it returns stays traced. */
-  @Override
-  public EmbeddingStore<E> addListener(EmbeddingStoreListener listener) {
-    return rewrap(delegate.addListener(listener));
-  }
-
-  @Override
-  public EmbeddingStore<E> addListeners(List<EmbeddingStoreListener> listeners) {
-    return rewrap(delegate.addListeners(listeners));
-  }
-
-  private EmbeddingStore<E> rewrap(EmbeddingStore<E> store) {
-    if (store == delegate || store == null) {
-      return store == null ? null : this;
+  @Nullable
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static Forwarding.Handler<EmbeddingStore> route(
+      Method method, Builder<?> builder, Operation<Request, Object> operation) {
+    if (Forwarding.is(method, "add", EMBEDDING)
+        || Forwarding.is(method, "add", STRING, EMBEDDING)
+        || Forwarding.is(method, "add", EMBEDDING, OBJECT)) {
+      return traced(operation, args -> Request.of(ADD));
     }
-    return new Builder<>(telemetry, store).copyFrom(this).build();
+    if (Forwarding.is(method, "addAll", LIST) || Forwarding.is(method, "addAll", LIST, LIST)) {
+      return traced(operation, args -> Request.batch(ADD_ALL, (Collection<?>) args[0]));
+    }
+    if (Forwarding.is(method, "addAll", LIST, LIST, LIST)) {
+      return traced(operation, args -> Request.batch(ADD_ALL, (Collection<?>) args[1]));
+    }
+    if (Forwarding.is(method, "remove", STRING)) {
+      return traced(operation, args -> Request.of(REMOVE));
+    }
+    if (Forwarding.is(method, "removeAll", Collection.class.getName())) {
+      return traced(operation, args -> Request.batch(REMOVE_ALL, (Collection<?>) args[0]));
+    }
+    if (Forwarding.is(method, "removeAll", Filter.class.getName())) {
+      return traced(operation, args -> Request.removeAll((Filter) args[0]));
+    }
+    if (Forwarding.is(method, "removeAll")) {
+      return traced(operation, args -> Request.of(REMOVE_ALL));
+    }
+    if (Forwarding.is(method, "search", SEARCH_REQUEST)) {
+      return traced(operation, args -> Request.search((EmbeddingSearchRequest) args[0]));
+    }
+    if (Forwarding.is(method, "searchAsync", SEARCH_REQUEST)) {
+      return (store, self, invocation, args) ->
+          operation.callAsync(
+              Request.search((EmbeddingSearchRequest) args[0]),
+              () -> invocation.invoke(store, args));
+    }
+    if (method.getName().startsWith("addListener")) {
+      // The wrapped store registers the listener; the store it returns stays traced.
+      return (store, self, invocation, args) -> {
+        Object listening = invocation.invoke(store, args);
+        if (listening == store) {
+          return self;
+        }
+        return listening instanceof EmbeddingStore
+            ? new Builder<>(builder.telemetry, (EmbeddingStore) listening).copyFrom(builder).build()
+            : listening;
+      };
+    }
+    return null; // generateIds and anything newer: the wrapped store's own
+  }
+
+  @SuppressWarnings("rawtypes")
+  private static Forwarding.Handler<EmbeddingStore> traced(
+      Operation<Request, Object> operation,
+      java.util.function.Function<Object[], Request> request) {
+    return (store, self, invocation, args) ->
+        operation.call(request.apply(args), () -> invocation.invoke(store, args));
   }
 
   /** Builder of {@link TracingEmbeddingStore}. */
@@ -204,17 +167,29 @@ public final class TracingEmbeddingStore<E> implements EmbeddingStore<E> {
       return this;
     }
 
-    Builder<E> copyFrom(TracingEmbeddingStore<?> other) {
+    Builder<E> copyFrom(Builder<?> other) {
       this.collectionName = other.collectionName;
       this.namespace = other.namespace;
       this.serverAddress = other.serverAddress;
       this.serverPort = other.serverPort;
-      this.dbSystemName = other.systemName;
+      this.dbSystemName = other.dbSystemName;
       return this;
     }
 
-    public TracingEmbeddingStore<E> build() {
-      return new TracingEmbeddingStore<>(this);
+    /** The traced store. */
+    public EmbeddingStore<E> build() {
+      String systemName =
+          dbSystemName != null ? dbSystemName : StoreSystems.systemName(delegate.getClass());
+      Operation<Request, Object> operation =
+          StoreOperation.create(
+              Instrumentation.of(telemetry),
+              systemName,
+              collectionName,
+              namespace,
+              serverAddress,
+              serverPort);
+      // A copy: later changes to this builder do not reach the stores built from it.
+      return wrap(new Builder<>(telemetry, delegate).copyFrom(this), operation);
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.filter.MetadataFilterBuilder;
 import dev.langchain4j.store.embedding.listener.EmbeddingStoreListener;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
@@ -133,7 +134,8 @@ class StoreTransparencyTest {
     assertThat(delegate.calls).containsExactly(new RecordingEmbeddingStore.Call(method, args));
     if (method.startsWith("addListener")) {
       // The listener is registered by the delegate; the store handed back stays traced.
-      assertThat(result).isInstanceOf(TracingEmbeddingStore.class);
+      assertThat(result).isNotSameAs(delegate).isInstanceOf(EmbeddingStore.class);
+      assertThat(Forwarding.delegateOf(result)).isSameAs(delegate);
     } else if (method.equals("search")) {
       assertThat(result).isSameAs(delegate.searchResult);
     } else if (method.equals("generateIds")) {

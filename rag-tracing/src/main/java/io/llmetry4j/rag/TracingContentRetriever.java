@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.content.ContentMetadata;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
-import dev.langchain4j.rag.content.retriever.listener.ContentRetrieverListener;
 import dev.langchain4j.rag.query.Query;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
@@ -16,14 +16,16 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import java.util.Collection;
+import java.lang.reflect.Method;
 import java.util.List;
 import javax.annotation.Nullable;
 
 /**
- * A {@link ContentRetriever} that records a {@code retrieval {data_source_id}} span (kind CLIENT)
- * around the retriever it wraps. The span is current while the delegate runs, so the embeddings and
- * vector-search spans of an {@code EmbeddingStoreContentRetriever} nest under it.
+ * Wraps a {@link ContentRetriever} so that {@code retrieve} (and {@code retrieveAsync} where the
+ * running LangChain4j has it) records a {@code retrieval {data_source_id}} span (kind CLIENT);
+ * every other method is the wrapped retriever's own. The span is current while the delegate runs,
+ * so the embeddings and vector-search spans of an {@code EmbeddingStoreContentRetriever} nest under
+ * it.
  *
  * <pre>{@code
  * ContentRetriever retriever = TracingContentRetriever.builder(telemetry, embeddingStoreRetriever, "docs")
@@ -34,32 +36,17 @@ import javax.annotation.Nullable;
  * <p>With content capture on, the query text and the retrieved documents ({@code [{id, score}]}
  * from the content metadata) are recorded. Delegate exceptions are recorded and rethrown unchanged.
  */
-public final class TracingContentRetriever implements ContentRetriever {
+public final class TracingContentRetriever {
 
   /** Extension: how many contents the retriever returned. */
   static final AttributeKey<Long> RESULT_COUNT =
       AttributeKey.longKey("llmetry4j.retrieval.result_count");
 
-  private final ContentRetriever delegate;
-  private final LlmTelemetry telemetry;
-  private final String dataSourceId;
-  @Nullable private final Integer topK;
-  private final Operation<Query, List<Content>> operation;
+  private static final String QUERY = "dev.langchain4j.rag.query.Query";
 
-  private TracingContentRetriever(Builder builder) {
-    this.delegate = builder.delegate;
-    this.telemetry = builder.telemetry;
-    this.dataSourceId = builder.dataSourceId;
-    this.topK = builder.topK;
-    String spanName = "retrieval " + builder.dataSourceId;
-    Instrumentation instrumentation = Instrumentation.of(telemetry);
-    this.operation =
-        Operation.<Query, List<Content>>builder(instrumentation, SpanKind.CLIENT, query -> spanName)
-            .addExtractor(new Attributes(instrumentation, dataSourceId, topK))
-            .build();
-  }
+  private TracingContentRetriever() {}
 
-  public static TracingContentRetriever wrap(
+  public static ContentRetriever wrap(
       LlmTelemetry telemetry, ContentRetriever delegate, String dataSourceId) {
     return builder(telemetry, delegate, dataSourceId).build();
   }
@@ -69,28 +56,31 @@ public final class TracingContentRetriever implements ContentRetriever {
     return new Builder(telemetry, delegate, dataSourceId);
   }
 
-  @Override
-  public List<Content> retrieve(Query query) {
-    return operation.call(query, () -> delegate.retrieve(query));
-  }
-
-  @Override
-  public ContentRetriever addListener(ContentRetrieverListener listener) {
-    return rewrap(delegate.addListener(listener));
-  }
-
-  @Override
-  public ContentRetriever addListeners(Collection<ContentRetrieverListener> listeners) {
-    return rewrap(delegate.addListeners(listeners));
-  }
-
-  private ContentRetriever rewrap(ContentRetriever listening) {
-    if (listening == delegate) {
-      return this;
+  @Nullable
+  @SuppressWarnings("unchecked")
+  private static Forwarding.Handler<ContentRetriever> route(
+      Method method, Builder builder, Operation<Query, List<Content>> operation) {
+    if (Forwarding.is(method, "retrieve", QUERY)) {
+      return (retriever, self, invocation, args) ->
+          operation.call((Query) args[0], () -> (List<Content>) invocation.invoke(retriever, args));
     }
-    Builder builder = new Builder(telemetry, listening, dataSourceId);
-    builder.topK = topK;
-    return builder.build();
+    if (Forwarding.is(method, "retrieveAsync", QUERY)) {
+      return (retriever, self, invocation, args) ->
+          operation.callAsync((Query) args[0], () -> invocation.invoke(retriever, args));
+    }
+    if (method.getName().startsWith("addListener")) {
+      // The wrapped retriever registers the listener; the retriever it returns stays traced.
+      return (retriever, self, invocation, args) -> {
+        Object listening = invocation.invoke(retriever, args);
+        if (listening == retriever) {
+          return self;
+        }
+        return listening instanceof ContentRetriever
+            ? builder.copyFor((ContentRetriever) listening).build()
+            : listening;
+      };
+    }
+    return null;
   }
 
   /** What a retrieval span records. */
@@ -173,8 +163,25 @@ public final class TracingContentRetriever implements ContentRetriever {
       return this;
     }
 
-    public TracingContentRetriever build() {
-      return new TracingContentRetriever(this);
+    Builder copyFor(ContentRetriever other) {
+      Builder copy = new Builder(telemetry, other, dataSourceId);
+      copy.topK = topK;
+      return copy;
+    }
+
+    /** The traced retriever. */
+    public ContentRetriever build() {
+      Instrumentation instrumentation = Instrumentation.of(telemetry);
+      String spanName = "retrieval " + dataSourceId;
+      Operation<Query, List<Content>> operation =
+          Operation.<Query, List<Content>>builder(
+                  instrumentation, SpanKind.CLIENT, query -> spanName)
+              .addExtractor(new Attributes(instrumentation, dataSourceId, topK))
+              .build();
+      // A copy: later changes to this builder do not reach the retrievers built from it.
+      Builder snapshot = copyFor(delegate);
+      return Forwarding.wrap(
+          ContentRetriever.class, delegate, method -> route(method, snapshot, operation));
     }
   }
 }

@@ -10,6 +10,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
@@ -220,6 +222,46 @@ public final class Operation<REQ, RES> {
     }
     end(call, result, null);
     return result;
+  }
+
+  /**
+   * For work that returns a future of the response: the span is current while {@code body} starts
+   * the work and ends when the future completes, with its result or its failure. The caller gets
+   * the very future {@code body} returned (cancelling it still reaches the work); a result that is
+   * not a {@link CompletionStage} ends the span at once.
+   */
+  @SuppressWarnings("unchecked")
+  public <T, E extends Throwable> T callAsync(REQ request, Body<T, E> body) throws E {
+    Call<REQ> call = start(Context.current(), request);
+    T result;
+    try (Scope ignored = call.makeCurrent()) {
+      result = body.run();
+    } catch (Throwable error) {
+      end(call, null, error);
+      throw error;
+    }
+    if (result instanceof CompletionStage) {
+      try {
+        ((CompletionStage<?>) result)
+            .whenComplete((response, error) -> end(call, (RES) response, unwrap(error)));
+      } catch (RuntimeException | LinkageError e) {
+        // A stage that refuses callbacks: the caller still gets it; the span ends now.
+        instrumentationFailed(e);
+        end(call, null, null);
+      }
+    } else {
+      end(call, null, null);
+    }
+    return result;
+  }
+
+  /** The failure a future completed with, without the wrapper futures add around it. */
+  @Nullable
+  private static Throwable unwrap(@Nullable Throwable error) {
+    if (error instanceof CompletionException && error.getCause() != null) {
+      return error.getCause();
+    }
+    return error;
   }
 
   /** {@link #call} for work without a result. */

@@ -1,0 +1,208 @@
+package io.llmetry4j.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+public class ForwardingTest {
+
+  /** Every kind of parameter and return the generated code boxes and unboxes. */
+  public interface Sample {
+    String join(String text, int i, long l, double d, boolean b);
+
+    default int count() {
+      return -1; // the delegate overrides it: the wrapper must never answer with this
+    }
+
+    default void primitives(char c, float f, byte b, short s) {}
+
+    long[] arrays(int[] values, String[][] nested);
+
+    default String fails(Throwable toThrow) {
+      return "not thrown";
+    }
+
+    double ratio();
+
+    boolean flag();
+  }
+
+  /** Records what reached it; throws what it is told to, declared or not. */
+  static final class Recording implements Sample {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public String join(String text, int i, long l, double d, boolean b) {
+      calls.add("join");
+      return text + i + l + d + b;
+    }
+
+    @Override
+    public int count() {
+      calls.add("count");
+      return 42;
+    }
+
+    @Override
+    public void primitives(char c, float f, byte b, short s) {
+      calls.add("primitives " + c + f + b + s);
+    }
+
+    @Override
+    public long[] arrays(int[] values, String[][] nested) {
+      calls.add("arrays " + Arrays.toString(values) + nested[0][0]);
+      return new long[] {values.length, nested.length};
+    }
+
+    @Override
+    public String fails(Throwable toThrow) {
+      throw Recording.<RuntimeException>sneaky(toThrow);
+    }
+
+    @Override
+    public double ratio() {
+      return 0.25;
+    }
+
+    @Override
+    public boolean flag() {
+      return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends Throwable> T sneaky(Throwable t) throws T {
+      throw (T) t;
+    }
+  }
+
+  @Test
+  void every_method_reaches_the_delegate_with_its_arguments_and_its_result_comes_back() {
+    Recording delegate = new Recording();
+    Sample wrapper = Forwarding.wrap(Sample.class, delegate, method -> null);
+
+    assertThat(wrapper).isNotInstanceOf(Recording.class);
+    assertThat(Proxy.isProxyClass(wrapper.getClass())).as("generated, not a JDK proxy").isFalse();
+    assertThat(wrapper.join("a", 1, 2L, 0.5, true)).isEqualTo("a120.5true");
+    assertThat(wrapper.count()).isEqualTo(42);
+    wrapper.primitives('c', 1.5f, (byte) 3, (short) 4);
+    assertThat(wrapper.arrays(new int[] {7, 8}, new String[][] {{"x"}})).containsExactly(2L, 1L);
+    assertThat(wrapper.ratio()).isEqualTo(0.25);
+    assertThat(wrapper.flag()).isTrue();
+    assertThat(delegate.calls)
+        .containsExactly("join", "count", "primitives c1.534", "arrays [7, 8]x");
+  }
+
+  @Test
+  void every_throwable_passes_unchanged_even_a_checked_exception_the_method_does_not_declare() {
+    Sample wrapper = Forwarding.wrap(Sample.class, new Recording(), method -> null);
+    IOException checked = new IOException("undeclared");
+    StackOverflowError overflow = new StackOverflowError();
+    IllegalStateException unchecked = new IllegalStateException();
+
+    assertThat(catchThrowable(() -> wrapper.fails(checked))).isSameAs(checked);
+    assertThat(catchThrowable(() -> wrapper.fails(overflow))).isSameAs(overflow);
+    assertThat(catchThrowable(() -> wrapper.fails(unchecked))).isSameAs(unchecked);
+  }
+
+  @Test
+  void routed_methods_go_through_their_handler_which_may_invoke_the_delegate() {
+    Recording delegate = new Recording();
+    List<String> seen = new ArrayList<>();
+    Sample wrapper =
+        Forwarding.wrap(
+            Sample.class,
+            delegate,
+            method ->
+                method.getName().equals("join")
+                    ? (target, self, invocation, args) -> {
+                      seen.add(invocation.method().getName() + " " + Arrays.toString(args));
+                      return "[" + invocation.invoke(target, args) + "]";
+                    }
+                    : null);
+
+    assertThat(wrapper.join("t", 1, 2L, 3.0, false)).isEqualTo("[t123.0false]");
+    assertThat(wrapper.count()).isEqualTo(42);
+    assertThat(seen).containsExactly("join [t, 1, 2, 3.0, false]");
+  }
+
+  @Test
+  void equals_hash_code_and_to_string_keep_their_contracts() {
+    Recording delegate = new Recording();
+    Sample one = Forwarding.wrap(Sample.class, delegate, method -> null);
+    Sample two = Forwarding.wrap(Sample.class, delegate, method -> null);
+    Sample other = Forwarding.wrap(Sample.class, new Recording(), method -> null);
+
+    assertThat(one).isEqualTo(one).isEqualTo(two).isNotEqualTo(other).isNotEqualTo(null);
+    assertThat(two).isEqualTo(one);
+    // Symmetric with the bare delegate, which does not know the wrapper.
+    assertThat(one.equals(delegate)).isFalse();
+    assertThat(delegate.equals(one)).isFalse();
+    assertThat(one.hashCode()).isEqualTo(delegate.hashCode()).isEqualTo(two.hashCode());
+    assertThat(one.toString()).isEqualTo(delegate.toString());
+    assertThat(Forwarding.delegateOf(one)).isSameAs(delegate);
+    assertThat(Forwarding.delegateOf(delegate)).isNull();
+  }
+
+  /** A type the generated class could not name: the JDK proxy stands in. */
+  static final class Hidden {}
+
+  public interface WithHiddenType {
+    Object make(Hidden hidden);
+
+    default String name() {
+      return "default";
+    }
+  }
+
+  @Test
+  void a_jdk_proxy_stands_in_where_the_generated_class_cannot_name_a_type() {
+    Hidden hidden = new Hidden();
+    WithHiddenType delegate =
+        new WithHiddenType() {
+          @Override
+          public Object make(Hidden h) {
+            return h;
+          }
+
+          @Override
+          public String name() {
+            return "delegate";
+          }
+        };
+    WithHiddenType wrapper = Forwarding.wrap(WithHiddenType.class, delegate, method -> null);
+
+    assertThat(Proxy.isProxyClass(wrapper.getClass())).isTrue();
+    assertThat(wrapper.make(hidden)).isSameAs(hidden);
+    assertThat(wrapper.name()).isEqualTo("delegate");
+    assertThat(wrapper).isEqualTo(wrapper).isNotEqualTo(delegate);
+    assertThat(Forwarding.delegateOf(wrapper)).isSameAs(delegate);
+  }
+
+  /** An interface that redeclares Object's methods, as some do for documentation. */
+  public interface Redeclaring {
+    @Override
+    boolean equals(Object other);
+
+    @Override
+    String toString();
+
+    String value();
+  }
+
+  @Test
+  void an_interface_redeclaring_object_methods_is_generated_once_for_each() {
+    Redeclaring delegate = () -> "v";
+    Redeclaring wrapper = Forwarding.wrap(Redeclaring.class, delegate, method -> null);
+
+    assertThat(Proxy.isProxyClass(wrapper.getClass())).isFalse();
+    assertThat(wrapper.value()).isEqualTo("v");
+    assertThat(wrapper.toString()).isEqualTo(delegate.toString());
+    assertThat(wrapper).isEqualTo(wrapper);
+  }
+}
