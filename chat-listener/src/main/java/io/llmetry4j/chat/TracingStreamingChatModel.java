@@ -2,26 +2,17 @@ package io.llmetry4j.chat;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
-import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.CompleteToolCall;
-import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
-import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.PartialThinkingContext;
-import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.llmetry4j.core.internal.Forwarding;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.util.List;
-import java.util.Set;
+import java.lang.reflect.Method;
+import javax.annotation.Nullable;
 
 /**
  * A {@link StreamingChatModel} decorator that adds what the listener API cannot see: it marks the
@@ -43,145 +34,119 @@ import java.util.Set;
  * }</pre>
  *
  * Without the listener the decorator passes everything through and records nothing.
+ *
+ * <p>The decorator implements {@code StreamingChatModel} as the running LangChain4j defines it:
+ * every method that takes a {@link StreamingChatResponseHandler} — {@code chat(request, handler)},
+ * {@code chat(request, options, handler)} (1.13+), the {@code String} and message-list forms, and
+ * any that later versions add — runs on the wrapped model with the handler wrapped; every other
+ * method is the wrapped model's own. The wrapped handler, too, passes every callback (including
+ * ones added after llmetry4j was built, such as {@code onUnmappedRawEvent}) to the application's.
  */
-public final class TracingStreamingChatModel implements StreamingChatModel {
+public final class TracingStreamingChatModel {
 
-  private final StreamingChatModel delegate;
+  private TracingStreamingChatModel() {}
 
-  private TracingStreamingChatModel(StreamingChatModel delegate) {
-    this.delegate = requireNonNull(delegate, "delegate");
+  public static StreamingChatModel wrap(StreamingChatModel delegate) {
+    return Forwarding.wrap(
+        StreamingChatModel.class,
+        requireNonNull(delegate, "delegate"),
+        TracingStreamingChatModel::route);
   }
 
-  public static TracingStreamingChatModel wrap(StreamingChatModel delegate) {
-    return new TracingStreamingChatModel(delegate);
-  }
-
-  @Override
-  public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
-    StreamingCall call = new StreamingCall();
-    Context callerContext = Context.current();
-    // Current only while the delegate runs onRequest on this thread; never outlives this call.
-    try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
-      delegate.chat(request, new ChunkTimingHandler(handler, call, callerContext));
+  @Nullable
+  private static Forwarding.Handler<StreamingChatModel> route(Method method) {
+    int handlerIndex = handlerParameter(method);
+    if (handlerIndex < 0) {
+      return null;
     }
+    return (model, self, invocation, args) -> {
+      StreamingChatResponseHandler handler = (StreamingChatResponseHandler) args[handlerIndex];
+      if (handler == null) {
+        return invocation.invoke(model, args); // the model's own answer to a null handler
+      }
+      StreamingCall call = new StreamingCall();
+      Context callerContext = Context.current();
+      Object[] wrapped = args.clone();
+      wrapped[handlerIndex] = TimedHandler.wrap(handler, call, callerContext);
+      // Current only while the model runs onRequest on this thread; never outlives this call.
+      try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
+        return invocation.invoke(model, wrapped);
+      }
+    };
   }
 
-  @Override
-  public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
-    delegate.doChat(request, handler);
-  }
-
-  @Override
-  public ChatRequestParameters defaultRequestParameters() {
-    return delegate.defaultRequestParameters();
-  }
-
-  @Override
-  public List<ChatModelListener> listeners() {
-    return delegate.listeners();
-  }
-
-  @Override
-  public ModelProvider provider() {
-    return delegate.provider();
-  }
-
-  @Override
-  public Set<Capability> supportedCapabilities() {
-    return delegate.supportedCapabilities();
+  /** The index of the method's handler parameter, or -1. */
+  private static int handlerParameter(Method method) {
+    Class<?>[] parameters = method.getParameterTypes();
+    for (int i = 0; i < parameters.length; i++) {
+      if (parameters[i] == StreamingChatResponseHandler.class) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
-   * Forwards every callback unchanged, noting chunk times and cancellation on the way. Callbacks
-   * run on HTTP client threads; each runs with the caller's context current (opened and closed
-   * within the callback), so that what the application does there — an AI Service executing tools
-   * and calling the model again — stays in the caller's trace.
+   * The application's handler, wrapped: every callback runs with the caller's context current
+   * (opened and closed within the callback), so that what the application does there — an AI
+   * Service executing tools and calling the model again — stays in the caller's trace; partial
+   * callbacks note chunk times, and a streaming handle in their context notes cancellation.
    */
-  private static final class ChunkTimingHandler implements StreamingChatResponseHandler {
-    private final StreamingChatResponseHandler delegate;
-    private final StreamingCall call;
-    private final Context callerContext;
+  static final class TimedHandler {
+    private static final String PARTIAL = "onPartial";
 
-    ChunkTimingHandler(
-        StreamingChatResponseHandler delegate, StreamingCall call, Context callerContext) {
-      this.delegate = delegate;
-      this.call = call;
-      this.callerContext = callerContext;
+    private TimedHandler() {}
+
+    static StreamingChatResponseHandler wrap(
+        StreamingChatResponseHandler handler, StreamingCall call, Context callerContext) {
+      return Forwarding.wrap(
+          StreamingChatResponseHandler.class,
+          handler,
+          method -> route(method, call, callerContext));
     }
 
-    @Override
-    public void onPartialResponse(String partialResponse) {
-      call.onChunk();
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onPartialResponse(partialResponse);
+    private static Forwarding.Handler<StreamingChatResponseHandler> route(
+        Method method, StreamingCall call, Context callerContext) {
+      boolean chunk = method.getName().startsWith(PARTIAL);
+      return (handler, self, invocation, args) -> {
+        if (chunk) {
+          call.onChunk();
+        }
+        Object[] arguments = chunk ? watchHandles(args, call) : args;
+        try (Scope ignored = callerContext.makeCurrent()) {
+          return invocation.invoke(handler, arguments);
+        }
+      };
+    }
+
+    /** The partial callbacks' contexts, with a handle that notes the application's cancel. */
+    private static Object[] watchHandles(Object[] args, StreamingCall call) {
+      if (args.length != 2 || args[1] == null) {
+        return args;
       }
-    }
-
-    @Override
-    public void onPartialResponse(PartialResponse partialResponse, PartialResponseContext context) {
-      call.onChunk();
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onPartialResponse(
-            partialResponse, new PartialResponseContext(watch(context.streamingHandle())));
+      Object context = args[1];
+      Object watched = context;
+      if (context instanceof PartialResponseContext) {
+        watched =
+            new PartialResponseContext(
+                watch(((PartialResponseContext) context).streamingHandle(), call));
+      } else if (context instanceof PartialThinkingContext) {
+        watched =
+            new PartialThinkingContext(
+                watch(((PartialThinkingContext) context).streamingHandle(), call));
+      } else if (context instanceof PartialToolCallContext) {
+        watched =
+            new PartialToolCallContext(
+                watch(((PartialToolCallContext) context).streamingHandle(), call));
       }
-    }
-
-    @Override
-    public void onPartialThinking(PartialThinking partialThinking) {
-      call.onChunk();
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onPartialThinking(partialThinking);
+      if (watched == context) {
+        return args;
       }
+      return new Object[] {args[0], watched};
     }
 
-    @Override
-    public void onPartialThinking(PartialThinking partialThinking, PartialThinkingContext context) {
-      call.onChunk();
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onPartialThinking(
-            partialThinking, new PartialThinkingContext(watch(context.streamingHandle())));
-      }
-    }
-
-    @Override
-    public void onPartialToolCall(PartialToolCall partialToolCall) {
-      call.onChunk();
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onPartialToolCall(partialToolCall);
-      }
-    }
-
-    @Override
-    public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
-      call.onChunk();
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onPartialToolCall(
-            partialToolCall, new PartialToolCallContext(watch(context.streamingHandle())));
-      }
-    }
-
-    @Override
-    public void onCompleteToolCall(CompleteToolCall completeToolCall) {
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onCompleteToolCall(completeToolCall);
-      }
-    }
-
-    @Override
-    public void onCompleteResponse(ChatResponse completeResponse) {
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onCompleteResponse(completeResponse);
-      }
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      try (Scope ignored = callerContext.makeCurrent()) {
-        delegate.onError(error);
-      }
-    }
-
-    private StreamingHandle watch(StreamingHandle handle) {
+    @Nullable
+    private static StreamingHandle watch(@Nullable StreamingHandle handle, StreamingCall call) {
       if (handle == null) {
         return null;
       }

@@ -105,7 +105,12 @@ public final class RagDemo {
       }
 
       ExecutorService embeddingThreads = Executors.newFixedThreadPool(2);
-      resources.push(embeddingThreads::shutdownNow);
+      resources.push(
+          () -> {
+            // Waited for: a demo leaves no thread behind, even on a loaded machine.
+            embeddingThreads.shutdownNow();
+            embeddingThreads.awaitTermination(10, TimeUnit.SECONDS);
+          });
       EmbeddingModel miniLm = new AllMiniLmL6V2EmbeddingModel(embeddingThreads);
       EmbeddingStore<TextSegment> rawStore;
       if (docker) {

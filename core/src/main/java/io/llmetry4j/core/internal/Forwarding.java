@@ -232,19 +232,9 @@ public final class Forwarding {
         throw new AssertionError(e);
       }
       this.invocations = new Invocation[methods.size()];
-      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       for (int i = 0; i < invocations.length; i++) {
         Method method = methods.get(i);
-        try {
-          MethodHandle handle =
-              lookup
-                  .unreflect(method)
-                  .asSpreader(Object[].class, method.getParameterCount())
-                  .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
-          invocations[i] = new Invocation(method, handle);
-        } catch (IllegalAccessException e) {
-          throw new IllegalArgumentException(type.getName() + " is not accessible", e);
-        }
+        invocations[i] = new Invocation(method, spreadHandle(type, method));
       }
       this.constructor = generatedConstructor(type, methods);
     }
@@ -293,17 +283,40 @@ public final class Forwarding {
       }
     }
 
-    /** Whether generated code may name every type in the methods' signatures. */
-    private static boolean allPublic(Class<?> type, List<Method> methods) {
-      if (!isPublic(type)) {
+    /** {@code method} as {@code (Object target, Object[] args) -> Object}. */
+    private static MethodHandle spreadHandle(Class<?> type, Method method) {
+      MethodHandle handle;
+      try {
+        handle = MethodHandles.publicLookup().unreflect(method);
+      } catch (IllegalAccessException notPublic) {
+        // A package-private interface (AI Services often are): reflection is let in, as the
+        // application's own proxies are.
+        try {
+          method.setAccessible(true);
+          handle = MethodHandles.lookup().unreflect(method);
+        } catch (IllegalAccessException | RuntimeException e) {
+          throw new IllegalArgumentException(type.getName() + " is not accessible", e);
+        }
+      }
+      return handle
+          .asSpreader(Object[].class, method.getParameterCount())
+          .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
+    }
+
+    /**
+     * Whether a class defined next to {@code host} (same package and loader) may name every type in
+     * the methods' signatures: public ones, and those of the host's own package.
+     */
+    private static boolean accessibleFrom(Class<?> host, List<Method> methods) {
+      if (!accessible(host, host)) {
         return false;
       }
       for (Method method : methods) {
-        if (!isPublic(method.getReturnType())) {
+        if (!accessible(method.getReturnType(), host)) {
           return false;
         }
         for (Class<?> parameter : method.getParameterTypes()) {
-          if (!isPublic(parameter)) {
+          if (!accessible(parameter, host)) {
             return false;
           }
         }
@@ -311,32 +324,51 @@ public final class Forwarding {
       return true;
     }
 
-    private static boolean isPublic(Class<?> type) {
+    private static boolean accessible(Class<?> type, Class<?> host) {
       for (Class<?> c = type;
           c != null;
           c = c.isArray() ? c.getComponentType() : c.getEnclosingClass()) {
-        if (!c.isPrimitive() && !Modifier.isPublic(c.getModifiers())) {
+        if (c.isPrimitive() || Modifier.isPublic(c.getModifiers())) {
+          continue;
+        }
+        if (Modifier.isPrivate(c.getModifiers())
+            || c.getClassLoader() != host.getClassLoader()
+            || !c.getPackageName().equals(host.getPackageName())) {
           return false;
         }
       }
       return true;
     }
 
+    /**
+     * The generated class, defined in the interface's own package with the interface's class loader
+     * (so that a package-private interface, and an interface llmetry4j's loader cannot see, work
+     * too), or null when that is not possible: then a JDK proxy stands in.
+     */
     @Nullable
     private static MethodHandle generatedConstructor(Class<?> type, List<Method> methods) {
-      if (!allPublic(type, methods)) {
+      if (!accessibleFrom(type, methods) || !seesForwarding(type.getClassLoader())) {
         return null;
       }
       try {
+        MethodHandles.Lookup host = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
         byte[] bytes = WrapperClassWriter.write(type, methods);
-        MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(bytes, true);
+        MethodHandles.Lookup hidden = host.defineHiddenClass(bytes, true);
         return hidden
             .findConstructor(
                 hidden.lookupClass(), MethodType.methodType(void.class, Dispatcher.class))
             .asType(MethodType.methodType(Object.class, Dispatcher.class));
-      } catch (IllegalAccessException | NoSuchMethodException | LinkageError e) {
-        // This class loader cannot see the interface: a JDK proxy of its own loader does.
+      } catch (IllegalAccessException | NoSuchMethodException | LinkageError | RuntimeException e) {
         return null;
+      }
+    }
+
+    /** Whether the generated class, defined by {@code loader}, links to this very Forwarding. */
+    private static boolean seesForwarding(@Nullable ClassLoader loader) {
+      try {
+        return Class.forName(Forwarding.class.getName(), false, loader) == Forwarding.class;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false;
       }
     }
   }

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class WrapperClassWriter {
 
-  private static final String SELF = "io/llmetry4j/core/internal/Forwarding$Generated";
+  private static final String SIMPLE_NAME = "Llmetry4jForwarding";
   private static final String DISPATCHER = "io/llmetry4j/core/internal/Forwarding$Dispatcher";
   private static final String WRAPPER = "io/llmetry4j/core/internal/Forwarding$Wrapper";
   private static final String DISPATCHER_FIELD = "dispatcher";
@@ -63,22 +63,28 @@ final class WrapperClassWriter {
   private static final int RETURN = 0xb1;
 
   private final ConstantPool pool = new ConstantPool();
+  // The class is defined in the interface's package: hidden classes must be.
+  private final String self;
 
-  private WrapperClassWriter() {}
+  private WrapperClassWriter(Class<?> type) {
+    String packageName = type.getPackageName();
+    this.self =
+        packageName.isEmpty() ? SIMPLE_NAME : packageName.replace('.', '/') + '/' + SIMPLE_NAME;
+  }
 
   static byte[] write(Class<?> type, List<Method> methods) {
-    return new WrapperClassWriter().classFile(type, methods);
+    return new WrapperClassWriter(type).classFile(type, methods);
   }
 
   private byte[] classFile(Class<?> type, List<Method> methods) {
-    int self = pool.classRef(SELF);
+    int thisClass = pool.classRef(self);
     int object = pool.classRef("java/lang/Object");
     int iface = pool.classRef(internalName(type));
     int wrapper = pool.classRef(WRAPPER);
     int fieldName = pool.utf8(DISPATCHER_FIELD);
     int fieldDescriptor = pool.utf8("L" + DISPATCHER + ";");
     int code = pool.utf8("Code");
-    int field = pool.fieldRef(SELF, DISPATCHER_FIELD, "L" + DISPATCHER + ";");
+    int field = pool.fieldRef(self, DISPATCHER_FIELD, "L" + DISPATCHER + ";");
     int call =
         pool.interfaceMethodRef(DISPATCHER, "call", "(I[Ljava/lang/Object;)Ljava/lang/Object;");
 
@@ -96,7 +102,7 @@ final class WrapperClassWriter {
       out.writeShort(55); // Java 11 class file: no stack map frames needed without branches
       pool.writeTo(out);
       out.writeShort(ACC_PUBLIC | ACC_FINAL | ACC_SUPER | ACC_SYNTHETIC);
-      out.writeShort(self);
+      out.writeShort(thisClass);
       out.writeShort(object);
       out.writeShort(2);
       out.writeShort(iface);

@@ -150,7 +150,7 @@ public class ForwardingTest {
   }
 
   /** A type the generated class could not name: the JDK proxy stands in. */
-  static final class Hidden {}
+  private static final class Hidden {}
 
   public interface WithHiddenType {
     Object make(Hidden hidden);
@@ -182,6 +182,23 @@ public class ForwardingTest {
     assertThat(wrapper.name()).isEqualTo("delegate");
     assertThat(wrapper).isEqualTo(wrapper).isNotEqualTo(delegate);
     assertThat(Forwarding.delegateOf(wrapper)).isSameAs(delegate);
+  }
+
+  /** Package-private, as AI Service interfaces often are. */
+  interface PackagePrivateService {
+    String ask(String question);
+  }
+
+  @Test
+  void a_package_private_interface_is_generated_in_its_own_package() {
+    PackagePrivateService delegate = question -> "answer to " + question;
+    PackagePrivateService wrapper =
+        Forwarding.wrap(PackagePrivateService.class, delegate, method -> null);
+
+    assertThat(Proxy.isProxyClass(wrapper.getClass())).isFalse();
+    assertThat(wrapper.getClass().getPackageName())
+        .isEqualTo(PackagePrivateService.class.getPackageName());
+    assertThat(wrapper.ask("q")).isEqualTo("answer to q");
   }
 
   /** An interface that redeclares Object's methods, as some do for documentation. */
