@@ -139,7 +139,7 @@ public class PipelineBenchmark {
             .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
             .contentRetriever(retriever);
     if (traced) {
-      builder.tools(TracingTools.from(telemetry, new WeatherTools()));
+      TracingTools.addTo(builder, telemetry, new WeatherTools());
     } else {
       builder.tools(new WeatherTools());
     }

@@ -163,18 +163,20 @@ public final class RagDemo {
             TracingAiService.wrap(
                 telemetry,
                 StreamingAssistant.class,
-                AiServices.builder(StreamingAssistant.class)
-                    .streamingChatModel(
-                        TracingStreamingChatModel.wrap(
-                            OllamaStreamingChatModel.builder()
-                                .baseUrl(url)
-                                .modelName(modelName)
-                                .timeout(Duration.ofMinutes(5))
-                                .listeners(List.of(listener))
-                                .build()))
-                    .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                    .contentRetriever(retriever)
-                    .tools(TracingTools.from(telemetry, new GlossaryTools()))
+                TracingTools.addTo(
+                        AiServices.builder(StreamingAssistant.class)
+                            .streamingChatModel(
+                                TracingStreamingChatModel.wrap(
+                                    OllamaStreamingChatModel.builder()
+                                        .baseUrl(url)
+                                        .modelName(modelName)
+                                        .timeout(Duration.ofMinutes(5))
+                                        .listeners(List.of(listener))
+                                        .build()))
+                            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                            .contentRetriever(retriever),
+                        telemetry,
+                        new GlossaryTools())
                     .build());
         out.print("answer (streamed): ");
         // The workflow lasts until the streamed answer is complete, not just until it starts.
@@ -200,17 +202,19 @@ public final class RagDemo {
             TracingAiService.wrap(
                 telemetry,
                 Assistant.class,
-                AiServices.builder(Assistant.class)
-                    .chatModel(
-                        OllamaChatModel.builder()
-                            .baseUrl(url)
-                            .modelName(modelName)
-                            .timeout(Duration.ofMinutes(5))
-                            .listeners(List.of(listener))
-                            .build())
-                    .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                    .contentRetriever(retriever)
-                    .tools(TracingTools.from(telemetry, new GlossaryTools()))
+                TracingTools.addTo(
+                        AiServices.builder(Assistant.class)
+                            .chatModel(
+                                OllamaChatModel.builder()
+                                    .baseUrl(url)
+                                    .modelName(modelName)
+                                    .timeout(Duration.ofMinutes(5))
+                                    .listeners(List.of(listener))
+                                    .build())
+                            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                            .contentRetriever(retriever),
+                        telemetry,
+                        new GlossaryTools())
                     .build());
         answer =
             telemetry

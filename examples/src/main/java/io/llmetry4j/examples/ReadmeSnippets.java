@@ -155,11 +155,13 @@ final class ReadmeSnippets {
         TracingAiService.wrap(
             telemetry,
             Assistant.class,
-            AiServices.builder(Assistant.class)
-                .chatModel(model) // with the chat listener registered
-                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
-                .contentRetriever(retriever)
-                .tools(TracingTools.from(telemetry, new GlossaryTools()))
+            TracingTools.addTo(
+                    AiServices.builder(Assistant.class)
+                        .chatModel(model) // with the chat listener registered
+                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                        .contentRetriever(retriever),
+                    telemetry,
+                    new GlossaryTools())
                 .build());
 
     String answer =

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.TokenStream;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
@@ -13,11 +14,7 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import java.lang.annotation.Annotation;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
 
 /**
@@ -34,6 +31,10 @@ import javax.annotation.Nullable;
  * <p>The span is current only while the method runs on the calling thread (and, for streams, inside
  * each callback): no scope outlives the call that opened it. The argument annotated with {@link
  * MemoryId} becomes {@code gen_ai.conversation.id}.
+ *
+ * <p>The traced service implements the interface itself (no JDK proxy around the proxy): it equals
+ * only itself and other traced wrappers of the same service, never the bare service (which does not
+ * know it), and shares the service's hash code and text.
  */
 public final class TracingAiService {
 
@@ -41,67 +42,45 @@ public final class TracingAiService {
 
   /** Returns {@code service} traced, as the same interface. */
   public static <T> T wrap(LlmTelemetry telemetry, Class<T> type, T service) {
+    requireNonNull(telemetry, "telemetry");
+    requireNonNull(service, "service");
     if (!type.isInterface()) {
       throw new IllegalArgumentException("type must be the AI Service interface, was " + type);
     }
-    Object proxy =
-        Proxy.newProxyInstance(
-            type.getClassLoader(), new Class<?>[] {type}, new Handler(telemetry, type, service));
-    return type.cast(proxy);
+    String agentName = type.getSimpleName();
+    Instrumentation instrumentation = Instrumentation.of(telemetry);
+    Operation<AgentCall, Object> operation =
+        Operation.<AgentCall, Object>builder(
+                instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
+            .addExtractor(new Attributes(agentName, instrumentation.openLlmetryCompat()))
+            .build();
+    return Forwarding.wrap(type, service, method -> route(agentName, method, operation));
   }
 
-  /** The proxy's handler: one span per call of an interface method. */
-  private static final class Handler implements InvocationHandler {
-    private final Object service;
-    private final String agentName;
-    private final ConcurrentHashMap<Method, MethodInfo> methods = new ConcurrentHashMap<>();
-    private final Operation<AgentCall, Object> operation;
-
-    Handler(LlmTelemetry telemetry, Class<?> type, Object service) {
-      requireNonNull(telemetry, "telemetry");
-      this.service = requireNonNull(service, "service");
-      this.agentName = type.getSimpleName();
-      Instrumentation instrumentation = Instrumentation.of(telemetry);
-      this.operation =
-          Operation.<AgentCall, Object>builder(
-                  instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
-              .addExtractor(new Attributes(agentName, instrumentation.openLlmetryCompat()))
-              .build();
+  /** Every method of the interface: one span per call. */
+  private static <T> Forwarding.Handler<T> route(
+      String agentName, Method method, Operation<AgentCall, Object> operation) {
+    MethodInfo info = new MethodInfo(agentName, method);
+    if (!info.streaming) {
+      return (service, self, invocation, args) ->
+          operation.call(new AgentCall(info, args), () -> invocation.invoke(service, args));
     }
-
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      if (method.getDeclaringClass() == Object.class) {
-        return invokeService(method, args);
-      }
-      // Computed (and made accessible) before the span starts.
-      MethodInfo info = methods.computeIfAbsent(method, m -> new MethodInfo(agentName, m));
-      AgentCall request = new AgentCall(info, args);
-      if (!info.streaming) {
-        return operation.call(request, () -> invokeService(method, args));
-      }
-      // A stream: the span lasts until the stream completes or fails, not until start() returns.
-      Operation.Call<AgentCall> call = operation.start(request);
+    // A stream: the span lasts until the stream completes or fails, not until start() returns.
+    return (service, self, invocation, args) -> {
+      Operation.Call<AgentCall> call = operation.start(new AgentCall(info, args));
       Object stream;
       try (Scope ignored = call.makeCurrent()) {
-        stream = invokeService(method, args);
+        stream = invocation.invoke(service, args);
       } catch (Throwable e) {
         operation.end(call, null, e);
         throw e;
       }
-      return stream == null ? null : new TracingTokenStream((TokenStream) stream, operation, call);
-    }
-
-    /**
-     * Calls the real AI Service, unwrapping reflection so the caller sees the original exception.
-     */
-    private Object invokeService(Method method, Object[] args) throws Throwable {
-      try {
-        return method.invoke(service, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
+      if (stream == null) {
+        operation.end(call, null, null);
+        return null;
       }
-    }
+      return TracingTokenStream.wrap((TokenStream) stream, operation, call);
+    };
   }
 
   /** One call of an AI Service method. */
@@ -149,12 +128,6 @@ public final class TracingAiService {
     final boolean streaming;
 
     MethodInfo(String agentName, Method method) {
-      // AI Service interfaces are often package-private: reflection needs to be allowed in.
-      try {
-        method.setAccessible(true);
-      } catch (RuntimeException e) {
-        // A module that does not open its package: the call below reports the access error.
-      }
       this.spanName = "invoke_agent " + agentName + "." + method.getName();
       this.streaming = TokenStream.class.isAssignableFrom(method.getReturnType());
       int index = -1;

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
@@ -18,45 +18,42 @@ import io.opentelemetry.api.trace.SpanKind;
 import javax.annotation.Nullable;
 
 /**
- * A {@link ToolExecutor} that records an {@code execute_tool {name}} span (INTERNAL) around the
- * executor it wraps; arguments and result only with content capture on. A tool that throws gives an
- * error span and the same exception; a result flagged as an error marks the span too.
+ * Wraps a {@link ToolExecutor} so that each execution records an {@code execute_tool {name}} span
+ * (INTERNAL); arguments and result only with content capture on. A tool that throws gives an error
+ * span and the same exception; a result flagged as an error marks the span too.
  */
-final class TracingToolExecutor implements ToolExecutor {
+final class TracingToolExecutor {
 
-  private final ToolExecutor delegate;
-  private final LlmTelemetry telemetry;
-  private final Operation<ToolExecutionRequest, Object> operation;
+  private TracingToolExecutor() {}
 
-  private TracingToolExecutor(
+  /**
+   * {@code delegate}, traced: {@code execute} and {@code executeWithContext} record the span; every
+   * other method (present or added by later LangChain4j versions) is the delegate's own.
+   */
+  static ToolExecutor wrap(
       LlmTelemetry telemetry, ToolSpecification specification, ToolExecutor delegate) {
-    this.telemetry = requireNonNull(telemetry, "telemetry");
-    this.delegate = requireNonNull(delegate, "delegate");
+    requireNonNull(telemetry, "telemetry");
+    requireNonNull(delegate, "delegate");
     String spanName = "execute_tool " + specification.name();
     Instrumentation instrumentation = Instrumentation.of(telemetry);
-    this.operation =
+    Operation<ToolExecutionRequest, Object> operation =
         Operation.<ToolExecutionRequest, Object>builder(
                 instrumentation, SpanKind.INTERNAL, request -> spanName)
             .addExtractor(
                 new Attributes(instrumentation, specification.name(), specification.description()))
             .responseErrorType(TracingToolExecutor::errorType)
             .build();
-  }
-
-  static TracingToolExecutor wrap(
-      LlmTelemetry telemetry, ToolSpecification specification, ToolExecutor delegate) {
-    return new TracingToolExecutor(telemetry, specification, delegate);
-  }
-
-  @Override
-  public String execute(ToolExecutionRequest request, Object memoryId) {
-    return operation.call(request, () -> delegate.execute(request, memoryId));
-  }
-
-  @Override
-  public ToolExecutionResult executeWithContext(
-      ToolExecutionRequest request, InvocationContext context) {
-    return operation.call(request, () -> delegate.executeWithContext(request, context));
+    return Forwarding.wrap(
+        ToolExecutor.class,
+        delegate,
+        method ->
+            method.getName().startsWith("execute")
+                    && method.getParameterCount() > 0
+                    && method.getParameterTypes()[0] == ToolExecutionRequest.class
+                ? (executor, self, invocation, args) ->
+                    operation.call(
+                        (ToolExecutionRequest) args[0], () -> invocation.invoke(executor, args))
+                : null);
   }
 
   /** A result flagged as an error fails the span, though nothing was thrown. */

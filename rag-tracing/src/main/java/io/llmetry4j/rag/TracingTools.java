@@ -2,49 +2,86 @@ package io.llmetry4j.rag;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.agent.tool.ToolSpecifications;
+import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.DefaultToolExecutor;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import javax.annotation.Nullable;
 
 /**
  * Tools for an AI Service whose every execution is an {@code execute_tool {name}} span, from the
- * real start to the real end of the tool method. Give them to the AI Service instead of the tool
- * objects:
+ * real start to the real end of the tool method, with LangChain4j's own tool semantics kept: the AI
+ * Service's {@code toolExecutionErrorHandler} and {@code toolArgumentsErrorHandler}, immediate
+ * return ({@code @Tool(returnBehavior = ...)}), concurrent execution, the tool specifications. Add
+ * them to the AI Service builder in place of {@code .tools(toolObjects...)}:
  *
  * <pre>{@code
- * Assistant assistant = AiServices.builder(Assistant.class)
- *     .chatModel(model)
- *     .tools(TracingTools.from(telemetry, new WeatherTools()))
+ * Assistant assistant = TracingTools.addTo(
+ *         AiServices.builder(Assistant.class).chatModel(model), telemetry, new WeatherTools())
  *     .build();
  * }</pre>
+ *
+ * <p>The tools are the ones LangChain4j itself finds in the objects and executes as it would: from
+ * LangChain4j 1.14 they are LangChain4j's own (its {@code ToolService.findTools}) with their return
+ * behaviour; before that, they are built as its {@code ToolService} builds them, with the names of
+ * immediate-return tools passed along. Only the executor is wrapped, and it throws what the tool
+ * throws, so the error handlers see what they would see. (Tools using {@code @CompensateFor},
+ * LangChain4j 1.17+, need LangChain4j's own registration and are not traced this way.)
  */
 public final class TracingTools {
 
   private TracingTools() {}
 
-  /** Every {@code @Tool} method of {@code toolObjects}, each with a tracing executor. */
-  public static Map<ToolSpecification, ToolExecutor> from(
-      LlmTelemetry telemetry, Object... toolObjects) {
+  /** Adds every {@code @Tool} method of {@code toolObjects} to {@code services}, traced. */
+  public static <T> AiServices<T> addTo(
+      AiServices<T> services, LlmTelemetry telemetry, Object... toolObjects) {
+    requireNonNull(services, "services");
     requireNonNull(telemetry, "telemetry");
+    requireNonNull(toolObjects, "toolObjects");
+    if (AiServiceTools.AVAILABLE) {
+      AiServiceTools.addTo(services, telemetry, toolObjects);
+      return services;
+    }
     Map<ToolSpecification, ToolExecutor> tools = new LinkedHashMap<>();
+    Set<String> immediateReturn = new LinkedHashSet<>();
     for (Object toolObject : toolObjects) {
+      requireNonNull(toolObject, "tool object");
+      // As LangChain4j's ToolService (1.11-1.13) finds and builds them.
       for (Method method : toolObject.getClass().getDeclaredMethods()) {
-        if (method.isAnnotationPresent(Tool.class)) {
-          ToolSpecification specification = ToolSpecifications.toolSpecificationFrom(method);
-          tools.put(
-              specification,
-              TracingToolExecutor.wrap(
-                  telemetry, specification, new DefaultToolExecutor(toolObject, method)));
+        Tool tool = method.getAnnotation(Tool.class);
+        if (tool == null) {
+          continue;
+        }
+        ToolSpecification specification = ToolSpecifications.toolSpecificationFrom(method);
+        ToolExecutor executor =
+            DefaultToolExecutor.builder()
+                .object(toolObject)
+                .originalMethod(method)
+                .methodToInvoke(method)
+                .wrapToolArgumentsExceptions(true)
+                .propagateToolExecutionExceptions(true)
+                .build();
+        tools.put(specification, TracingToolExecutor.wrap(telemetry, specification, executor));
+        if (tool.returnBehavior() == ReturnBehavior.IMMEDIATE) {
+          immediateReturn.add(specification.name());
         }
       }
     }
-    return tools;
+    return services.tools(tools, immediateReturn);
   }
 
   /** Wraps executors you built yourself (MCP tools, programmatic tools). */
@@ -56,5 +93,89 @@ public final class TracingTools {
             wrapped.put(
                 specification, TracingToolExecutor.wrap(telemetry, specification, executor)));
     return wrapped;
+  }
+
+  /**
+   * LangChain4j 1.14+: {@code ToolService.findTools(Object)}, {@code AiServiceTool.toBuilder()} and
+   * {@code AiServices.tools(List<AiServiceTool>)}, found by reflection (the floor of the supported
+   * range lacks them).
+   */
+  private static final class AiServiceTools {
+    @Nullable private static final MethodHandle FIND_TOOLS;
+    @Nullable private static final MethodHandle SPECIFICATION;
+    @Nullable private static final MethodHandle EXECUTOR;
+    @Nullable private static final MethodHandle TO_BUILDER;
+    @Nullable private static final MethodHandle WITH_EXECUTOR;
+    @Nullable private static final MethodHandle BUILD;
+    @Nullable private static final MethodHandle ADD_TOOLS;
+    static final boolean AVAILABLE;
+
+    static {
+      MethodHandle findTools = null;
+      MethodHandle specification = null;
+      MethodHandle executor = null;
+      MethodHandle toBuilder = null;
+      MethodHandle withExecutor = null;
+      MethodHandle build = null;
+      MethodHandle addTools = null;
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        ClassLoader loader = AiServices.class.getClassLoader();
+        Class<?> tool = Class.forName("dev.langchain4j.service.tool.AiServiceTool", false, loader);
+        Class<?> builder = Class.forName(tool.getName() + "$Builder", false, loader);
+        Class<?> toolService =
+            Class.forName("dev.langchain4j.service.tool.ToolService", false, loader);
+        findTools =
+            lookup.findStatic(
+                toolService, "findTools", MethodType.methodType(List.class, Object.class));
+        specification =
+            lookup.findVirtual(
+                tool, "toolSpecification", MethodType.methodType(ToolSpecification.class));
+        executor =
+            lookup.findVirtual(tool, "toolExecutor", MethodType.methodType(ToolExecutor.class));
+        toBuilder = lookup.findVirtual(tool, "toBuilder", MethodType.methodType(builder));
+        withExecutor =
+            lookup.findVirtual(
+                builder, "toolExecutor", MethodType.methodType(builder, ToolExecutor.class));
+        build = lookup.findVirtual(builder, "build", MethodType.methodType(tool));
+        addTools =
+            lookup.findVirtual(
+                AiServices.class, "tools", MethodType.methodType(AiServices.class, List.class));
+      } catch (ReflectiveOperationException | LinkageError e) {
+        findTools = null; // before 1.14: the builder-and-names route
+      }
+      FIND_TOOLS = findTools;
+      SPECIFICATION = specification;
+      EXECUTOR = executor;
+      TO_BUILDER = toBuilder;
+      WITH_EXECUTOR = withExecutor;
+      BUILD = build;
+      ADD_TOOLS = addTools;
+      AVAILABLE = findTools != null;
+    }
+
+    private AiServiceTools() {}
+
+    static void addTo(AiServices<?> services, LlmTelemetry telemetry, Object... toolObjects) {
+      try {
+        List<Object> traced = new ArrayList<>();
+        for (Object toolObject : toolObjects) {
+          requireNonNull(toolObject, "tool object");
+          for (Object tool : (List<?>) FIND_TOOLS.invoke(toolObject)) {
+            ToolSpecification specification = (ToolSpecification) SPECIFICATION.invoke(tool);
+            ToolExecutor executor = (ToolExecutor) EXECUTOR.invoke(tool);
+            Object builder = TO_BUILDER.invoke(tool);
+            WITH_EXECUTOR.invoke(
+                builder, TracingToolExecutor.wrap(telemetry, specification, executor));
+            traced.add(BUILD.invoke(builder));
+          }
+        }
+        ADD_TOOLS.invoke(services, traced);
+      } catch (RuntimeException | Error e) {
+        throw e; // LangChain4j's own refusal of a tool object, as .tools(...) would give it
+      } catch (Throwable e) {
+        throw new IllegalStateException("LangChain4j refused the tools", e);
+      }
+    }
   }
 }

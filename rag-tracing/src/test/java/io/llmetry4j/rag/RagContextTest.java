@@ -50,17 +50,19 @@ class RagContextTest {
           TracingAiService.wrap(
               rag.telemetry,
               RagFixture.Assistant.class,
-              AiServices.builder(RagFixture.Assistant.class)
-                  .chatModel(rag.chatModel())
-                  .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
-                  .retrievalAugmentor(
-                      DefaultRetrievalAugmentor.builder()
-                          .queryRouter(
-                              new DefaultQueryRouter(
-                                  rag.retriever("handbook"), rag.retriever("faq")))
-                          .executor(executor)
-                          .build())
-                  .tools(TracingTools.from(rag.telemetry, rag.weather))
+              TracingTools.addTo(
+                      AiServices.builder(RagFixture.Assistant.class)
+                          .chatModel(rag.chatModel())
+                          .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                          .retrievalAugmentor(
+                              DefaultRetrievalAugmentor.builder()
+                                  .queryRouter(
+                                      new DefaultQueryRouter(
+                                          rag.retriever("handbook"), rag.retriever("faq")))
+                                  .executor(executor)
+                                  .build()),
+                      rag.telemetry,
+                      rag.weather)
                   .build());
 
       assistant.chat("c2", "What is the weather in San Francisco?");
@@ -94,17 +96,20 @@ class RagContextTest {
           TracingAiService.wrap(
               rag.telemetry,
               RagFixture.Assistant.class,
-              AiServices.builder(RagFixture.Assistant.class)
-                  .chatModel(
-                      OpenAiChatModel.builder()
-                          .baseUrl(openAi.baseUrl() + "/v1")
-                          .apiKey("test-key-not-secret")
-                          .modelName("gpt-4o-mini")
-                          .maxRetries(0)
-                          .listeners(List.of(TracingChatModelListener.create(rag.telemetry)))
-                          .build())
-                  .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
-                  .tools(TracingTools.from(rag.telemetry, rag.weather))
+              TracingTools.addTo(
+                      AiServices.builder(RagFixture.Assistant.class)
+                          .chatModel(
+                              OpenAiChatModel.builder()
+                                  .baseUrl(openAi.baseUrl() + "/v1")
+                                  .apiKey("test-key-not-secret")
+                                  .modelName("gpt-4o-mini")
+                                  .maxRetries(0)
+                                  .listeners(
+                                      List.of(TracingChatModelListener.create(rag.telemetry)))
+                                  .build())
+                          .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20)),
+                      rag.telemetry,
+                      rag.weather)
                   .build());
 
       String answer = assistant.chat("c3", "What is the weather in San Francisco?");
@@ -145,19 +150,23 @@ class RagContextTest {
         TracingAiService.wrap(
             rag.telemetry,
             RagFixture.StreamingAssistant.class,
-            AiServices.builder(RagFixture.StreamingAssistant.class)
-                .streamingChatModel(
-                    io.llmetry4j.chat.TracingStreamingChatModel.wrap(
-                        dev.langchain4j.model.ollama.OllamaStreamingChatModel.builder()
-                            .baseUrl(rag.ollama.baseUrl())
-                            .modelName("llama3")
-                            .timeout(Duration.ofSeconds(10))
-                            .listeners(
-                                List.of(TracingChatModelListener.create(rag.telemetry), observer))
-                            .build()))
-                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
-                .contentRetriever(rag.retriever("docs"))
-                .tools(TracingTools.from(rag.telemetry, rag.weather))
+            TracingTools.addTo(
+                    AiServices.builder(RagFixture.StreamingAssistant.class)
+                        .streamingChatModel(
+                            io.llmetry4j.chat.TracingStreamingChatModel.wrap(
+                                dev.langchain4j.model.ollama.OllamaStreamingChatModel.builder()
+                                    .baseUrl(rag.ollama.baseUrl())
+                                    .modelName("llama3")
+                                    .timeout(Duration.ofSeconds(10))
+                                    .listeners(
+                                        List.of(
+                                            TracingChatModelListener.create(rag.telemetry),
+                                            observer))
+                                    .build()))
+                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                        .contentRetriever(rag.retriever("docs")),
+                    rag.telemetry,
+                    rag.weather)
                 .build());
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 

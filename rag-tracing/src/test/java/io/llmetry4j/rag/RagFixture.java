@@ -157,11 +157,13 @@ final class RagFixture implements AutoCloseable {
     return TracingAiService.wrap(
         telemetry,
         Assistant.class,
-        AiServices.builder(Assistant.class)
-            .chatModel(chatModel())
-            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
-            .contentRetriever(retriever("docs"))
-            .tools(TracingTools.from(telemetry, weather))
+        TracingTools.addTo(
+                AiServices.builder(Assistant.class)
+                    .chatModel(chatModel())
+                    .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                    .contentRetriever(retriever("docs")),
+                telemetry,
+                weather)
             .build());
   }
 
@@ -169,11 +171,13 @@ final class RagFixture implements AutoCloseable {
     return TracingAiService.wrap(
         telemetry,
         StreamingAssistant.class,
-        AiServices.builder(StreamingAssistant.class)
-            .streamingChatModel(streamingChatModel())
-            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
-            .contentRetriever(retriever("docs"))
-            .tools(TracingTools.from(telemetry, weather))
+        TracingTools.addTo(
+                AiServices.builder(StreamingAssistant.class)
+                    .streamingChatModel(streamingChatModel())
+                    .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                    .contentRetriever(retriever("docs")),
+                telemetry,
+                weather)
             .build());
   }
 

@@ -115,7 +115,7 @@ class RetrieverAndToolTest {
 
   @Test
   void tool_arguments_and_result_are_recorded_with_content_on() {
-    Map<ToolSpecification, ToolExecutor> tools = TracingTools.from(capturing(), new Calculator());
+    Map<ToolSpecification, ToolExecutor> tools = traced(capturing(), new Calculator());
     ToolExecutor add = executor(tools, "add");
 
     String result =
@@ -154,7 +154,7 @@ class RetrieverAndToolTest {
     ToolExecutor untraced =
         new dev.langchain4j.service.tool.DefaultToolExecutor(
             new Calculator(), methodNamed("divide"));
-    ToolExecutor traced = executor(TracingTools.from(capturing(), new Calculator()), "divide");
+    ToolExecutor traced = executor(traced(capturing(), new Calculator()), "divide");
 
     Object untracedOutcome = outcome(() -> untraced.executeWithContext(divideByZero, context));
     Object tracedOutcome = outcome(() -> traced.executeWithContext(divideByZero, context));
@@ -184,6 +184,20 @@ class RetrieverAndToolTest {
       }
     }
     throw new AssertionError(name);
+  }
+
+  /** The calculator's tools as an application builds them by hand, wrapped. */
+  private static Map<ToolSpecification, ToolExecutor> traced(
+      io.llmetry4j.core.LlmTelemetry telemetry, Calculator calculator) {
+    Map<ToolSpecification, ToolExecutor> tools = new java.util.LinkedHashMap<>();
+    for (java.lang.reflect.Method method : Calculator.class.getDeclaredMethods()) {
+      if (method.isAnnotationPresent(Tool.class)) {
+        tools.put(
+            dev.langchain4j.agent.tool.ToolSpecifications.toolSpecificationFrom(method),
+            new dev.langchain4j.service.tool.DefaultToolExecutor(calculator, method));
+      }
+    }
+    return TracingTools.wrap(telemetry, tools);
   }
 
   private static ToolExecutor executor(Map<ToolSpecification, ToolExecutor> tools, String name) {

@@ -111,22 +111,24 @@ final class Workload implements AutoCloseable {
         TracingAiService.wrap(
             telemetry,
             Assistant.class,
-            AiServices.builder(Assistant.class)
-                .chatModel(chat)
-                .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                .contentRetriever(
-                    TracingContentRetriever.wrap(
-                        telemetry,
-                        EmbeddingStoreContentRetriever.builder()
-                            .embeddingStore(
-                                TracingEmbeddingStore.builder(telemetry, store)
-                                    .collectionName("bakery")
-                                    .build())
-                            .embeddingModel(TracingEmbeddingModel.wrap(telemetry, embedder))
-                            .maxResults(2)
-                            .build(),
-                        "bakery"))
-                .tools(TracingTools.from(telemetry, new ShopTools()))
+            TracingTools.addTo(
+                    AiServices.builder(Assistant.class)
+                        .chatModel(chat)
+                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                        .contentRetriever(
+                            TracingContentRetriever.wrap(
+                                telemetry,
+                                EmbeddingStoreContentRetriever.builder()
+                                    .embeddingStore(
+                                        TracingEmbeddingStore.builder(telemetry, store)
+                                            .collectionName("bakery")
+                                            .build())
+                                    .embeddingModel(TracingEmbeddingModel.wrap(telemetry, embedder))
+                                    .maxResults(2)
+                                    .build(),
+                                "bakery")),
+                    telemetry,
+                    new ShopTools())
                 .build());
   }
 

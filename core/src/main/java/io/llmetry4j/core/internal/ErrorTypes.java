@@ -43,6 +43,9 @@ public final class ErrorTypes {
   private ErrorTypes() {}
 
   /** {@code error.type} of {@code error}. Never throws. */
+  private static final String TOOL_EXECUTION_EXCEPTION =
+      "dev.langchain4j.exception.ToolExecutionException";
+
   public static String of(Throwable error) {
     if (httpException != null) {
       try {
@@ -57,7 +60,25 @@ public final class ErrorTypes {
         // A hostile getCause() or statusCode(): the class name still says what failed.
       }
     }
-    return error.getClass().getName();
+    return envelopedCause(error).getClass().getName();
+  }
+
+  /**
+   * The tool's own exception where LangChain4j wrapped it in its {@code ToolExecutionException}
+   * envelope (which says only that a tool failed), else {@code error}.
+   */
+  private static Throwable envelopedCause(Throwable error) {
+    if (error.getClass().getName().equals(TOOL_EXECUTION_EXCEPTION)) {
+      try {
+        Throwable cause = error.getCause();
+        if (cause != null) {
+          return cause;
+        }
+      } catch (Throwable e) {
+        // A hostile getCause(): the envelope's class name is still true.
+      }
+    }
+    return error;
   }
 
   /**

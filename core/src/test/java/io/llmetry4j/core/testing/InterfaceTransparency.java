@@ -39,6 +39,7 @@ public final class InterfaceTransparency {
         continue;
       }
       checked++;
+      method.setAccessible(true); // AI Service interfaces are often package-private
       checkReturn(type, wrap, method, softly);
       checkThrow(type, wrap, method, softly);
     }
