@@ -12,6 +12,7 @@ import io.llmetry4j.core.internal.Forwarding;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.lang.reflect.Method;
+import java.util.concurrent.Flow;
 import javax.annotation.Nullable;
 
 /**
@@ -41,6 +42,9 @@ import javax.annotation.Nullable;
  * any that later versions add — runs on the wrapped model with the handler wrapped; every other
  * method is the wrapped model's own. The wrapped handler, too, passes every callback (including
  * ones added after llmetry4j was built, such as {@code onUnmappedRawEvent}) to the application's.
+ * The publisher forms of {@code chat} (1.20+) are traced when subscribed: the span's parent is the
+ * context where {@code chat} was called, partial events are chunks, and a cancelled subscription
+ * ends the span.
  */
 public final class TracingStreamingChatModel {
 
@@ -55,6 +59,16 @@ public final class TracingStreamingChatModel {
 
   @Nullable
   private static Forwarding.Handler<StreamingChatModel> route(Method method) {
+    if (method.getReturnType() == Flow.Publisher.class && method.getName().equals("chat")) {
+      // The publisher forms (LangChain4j 1.20+): traced when subscribed, as the caller's call.
+      return (model, self, invocation, args) -> {
+        Context callerContext = Context.current();
+        Object publisher = invocation.invoke(model, args);
+        return publisher instanceof Flow.Publisher
+            ? new TimedPublisher<>((Flow.Publisher<?>) publisher, callerContext)
+            : publisher;
+      };
+    }
     int handlerIndex = handlerParameter(method);
     if (handlerIndex < 0) {
       return null;
@@ -84,6 +98,85 @@ public final class TracingStreamingChatModel {
       }
     }
     return -1;
+  }
+
+  /**
+   * A stream of chat events (or texts) of the publisher API: LangChain4j starts the call, and calls
+   * the listener's onRequest, when it is subscribed — so the subscription runs in the context of
+   * the call that created the publisher (the span's parent) with the streaming marker; partial
+   * events note chunk times, and a cancelled subscription ends the span (LangChain4j then calls no
+   * listener).
+   */
+  static final class TimedPublisher<T> implements Flow.Publisher<T> {
+    private final Flow.Publisher<T> delegate;
+    private final Context callerContext;
+
+    @SuppressWarnings("unchecked")
+    TimedPublisher(Flow.Publisher<?> delegate, Context callerContext) {
+      this.delegate = (Flow.Publisher<T>) delegate;
+      this.callerContext = callerContext;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
+      if (subscriber == null) {
+        delegate.subscribe(null); // the publisher's own answer to a null subscriber
+        return;
+      }
+      StreamingCall call = new StreamingCall();
+      try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
+        delegate.subscribe(new TimedSubscriber<>(subscriber, call));
+      }
+    }
+  }
+
+  /** Passes every signal on; notes chunks and the subscriber's cancellation on the way. */
+  private static final class TimedSubscriber<T> implements Flow.Subscriber<T> {
+    private final Flow.Subscriber<? super T> delegate;
+    private final StreamingCall call;
+
+    TimedSubscriber(Flow.Subscriber<? super T> delegate, StreamingCall call) {
+      this.delegate = delegate;
+      this.call = call;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      delegate.onSubscribe(
+          subscription == null
+              ? null
+              : new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                  subscription.request(n);
+                }
+
+                @Override
+                public void cancel() {
+                  subscription.cancel();
+                  call.onCancel();
+                }
+              });
+    }
+
+    @Override
+    public void onNext(T item) {
+      if (item instanceof String
+          || (item != null && item.getClass().getSimpleName().startsWith("Partial"))) {
+        call.onChunk();
+      }
+      delegate.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      delegate.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      delegate.onComplete();
+    }
   }
 
   /**

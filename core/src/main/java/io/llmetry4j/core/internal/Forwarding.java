@@ -298,7 +298,9 @@ public final class Forwarding {
           throw new IllegalArgumentException(type.getName() + " is not accessible", e);
         }
       }
+      // Fixed arity: a varargs method gets its array argument as the caller passed it.
       return handle
+          .asFixedArity()
           .asSpreader(Object[].class, method.getParameterCount())
           .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
     }

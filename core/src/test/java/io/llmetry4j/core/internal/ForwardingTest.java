@@ -184,6 +184,19 @@ public class ForwardingTest {
     assertThat(Forwarding.delegateOf(wrapper)).isSameAs(delegate);
   }
 
+  public interface Varargs {
+    Object[] echo(String... parts);
+  }
+
+  @Test
+  void a_varargs_array_reaches_the_delegate_as_the_caller_passed_it() {
+    Varargs wrapper = Forwarding.wrap(Varargs.class, parts -> parts, method -> null);
+    String[] parts = {"a", "b"};
+
+    assertThat(wrapper.echo(parts)).isSameAs(parts);
+    assertThat(wrapper.echo((String[]) null)).isNull();
+  }
+
   /** Package-private, as AI Service interfaces often are. */
   interface PackagePrivateService {
     String ask(String question);
