@@ -136,6 +136,23 @@ class ToolSemanticsTest {
   }
 
   @Test
+  void bad_tool_arguments_abort_the_call_as_without_tracing() {
+    modelCalling("{\"name\":\"divide\",\"arguments\":{\"a\":\"one\",\"b\":2}}");
+
+    Throwable bare =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> service(Assistant.class, false, b -> b).chat("one/2?"));
+    int bareRequests = ollama.requestBodies().size();
+    Throwable traced =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> service(Assistant.class, true, b -> b).chat("one/2?"));
+
+    assertThat(bare).as("LangChain4j aborts on bad arguments").isNotNull();
+    assertThat(traced).isNotNull().hasSameClassAs(bare).hasMessage(bare.getMessage());
+    assertThat(ollama.requestBodies()).hasSize(2 * bareRequests);
+  }
+
+  @Test
   void an_immediate_return_tool_ends_the_call_after_the_tool_as_without_tracing() {
     modelCalling("{\"name\":\"lookup\",\"arguments\":{\"word\":\"span\"}}");
 
