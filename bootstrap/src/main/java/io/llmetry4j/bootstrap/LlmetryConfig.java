@@ -49,6 +49,7 @@ public final class LlmetryConfig {
   @Nullable final String endpoint;
   @Nullable final String protocol;
   final Map<String, String> headers;
+  final Map<String, String> properties;
   final List<SpanExporter> spanExporters;
   final List<SpanProcessor> spanProcessors;
   final boolean disableBatch;
@@ -67,6 +68,7 @@ public final class LlmetryConfig {
     this.endpoint = builder.endpoint;
     this.protocol = builder.protocol;
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+    this.properties = Collections.unmodifiableMap(new LinkedHashMap<>(builder.properties));
     this.spanExporters = List.copyOf(builder.spanExporters);
     this.spanProcessors = List.copyOf(builder.spanProcessors);
     this.disableBatch = builder.disableBatch;
@@ -139,6 +141,7 @@ public final class LlmetryConfig {
     @Nullable private String endpoint;
     @Nullable private String protocol;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, String> properties = new LinkedHashMap<>();
     private final List<SpanExporter> spanExporters = new ArrayList<>();
     private final List<SpanProcessor> spanProcessors = new ArrayList<>();
     private boolean disableBatch;
@@ -152,6 +155,22 @@ public final class LlmetryConfig {
 
     private Builder(boolean tencentApm) {
       this.tencentApm = tencentApm;
+    }
+
+    /**
+     * OpenTelemetry SDK autoconfiguration properties ({@code otel.*}, with their OpenTelemetry
+     * meanings) as a framework's configuration gives them, e.g. Spring's {@code otel.*} keys. They
+     * rank below the {@code OTEL_*} environment and system properties and above llmetry4j's
+     * defaults; the settings of this builder rank above all of them.
+     */
+    public Builder properties(Map<String, String> properties) {
+      requireNonNull(properties, "properties")
+          .forEach(
+              (key, value) -> {
+                this.properties.put(
+                    requireNonNull(key, "property key"), requireNonNull(value, key));
+              });
+      return this;
     }
 
     /** The application name, exported as {@code service.name}. Env: {@code OTEL_SERVICE_NAME}. */

@@ -69,6 +69,7 @@ final class SdkAssembly {
             // Llmetry registers its own hook, bounded by shutdownTimeout.
             .disableShutdownHook()
             .addPropertiesSupplier(SdkAssembly::llmetryDefaults)
+            .addPropertiesSupplier(() -> config.properties)
             .addPropertiesCustomizer(env -> overrides(config, env, settings))
             .addResourceCustomizer((resource, env) -> resource.merge(resourceOf(config)))
             .addSpanExporterCustomizer(
@@ -104,6 +105,7 @@ final class SdkAssembly {
     AtomicReference<ConfigProperties> seen = new AtomicReference<>();
     AutoConfiguredOpenTelemetrySdk.builder()
         .disableShutdownHook()
+        .addPropertiesSupplier(() -> config.properties)
         .addPropertiesCustomizer(
             env -> {
               seen.set(env);

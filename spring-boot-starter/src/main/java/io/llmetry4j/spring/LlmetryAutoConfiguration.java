@@ -1,0 +1,159 @@
+package io.llmetry4j.spring;
+
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import io.llmetry4j.bootstrap.Llmetry;
+import io.llmetry4j.bootstrap.LlmetryConfig;
+import io.llmetry4j.chat.TracingChatModelListener;
+import io.llmetry4j.core.LlmTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.annotation.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Traces a LangChain4j application on Spring Boot with no code: {@link LlmTelemetry} over the
+ * application's {@code OpenTelemetry} bean (its own SDK, the OpenTelemetry Spring Boot starter,
+ * Micrometer's OpenTelemetry bridge), else over an attached agent's, else over an SDK started from
+ * the {@code otel.*} and {@code llmetry4j.*} properties and closed with the context; the chat
+ * listener that LangChain4j's starters give to the models they create; and the application's
+ * embedding model, store, retriever, streaming model and AI Service beans wrapped (see {@link
+ * LlmetryBeanPostProcessor}). Every bean yields to one the application defines; {@code
+ * llmetry4j.enabled=false} turns everything off.
+ */
+@AutoConfiguration
+@ConditionalOnClass({LlmTelemetry.class, ChatModelListener.class})
+@ConditionalOnProperty(
+    prefix = "llmetry4j",
+    name = "enabled",
+    havingValue = "true",
+    matchIfMissing = true)
+@EnableConfigurationProperties(LlmetryProperties.class)
+public class LlmetryAutoConfiguration {
+
+  static final String MAX_CONTENT_LENGTH = "llmetry4j.max-content-length";
+
+  /**
+   * The OpenTelemetry SDK, for an application that has no {@code OpenTelemetry} bean: an attached
+   * agent's instance when there is one, else an SDK built from the properties (flushed and shut
+   * down with the context).
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean({OpenTelemetry.class, LlmTelemetry.class, Llmetry.class})
+  public Llmetry llmetry(LlmetryProperties properties, Environment environment) {
+    return Llmetry.init(config(properties, environment));
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public LlmTelemetry llmTelemetry(
+      LlmetryProperties properties,
+      ObjectProvider<OpenTelemetry> openTelemetry,
+      ObjectProvider<Llmetry> llmetry) {
+    OpenTelemetry applications = openTelemetry.getIfUnique();
+    if (applications != null) {
+      LlmTelemetry.Builder builder = LlmTelemetry.builder(applications);
+      telemetrySettings(properties).accept(builder);
+      return builder.build();
+    }
+    return llmetry.getObject().telemetry();
+  }
+
+  /** LangChain4j's starters pass every {@code ChatModelListener} bean to the models they build. */
+  @Bean
+  @ConditionalOnMissingBean(TracingChatModelListener.class)
+  @ConditionalOnProperty(
+      prefix = "llmetry4j.components",
+      name = "chat-listener",
+      havingValue = "true",
+      matchIfMissing = true)
+  public TracingChatModelListener llmetryChatModelListener(LlmTelemetry telemetry) {
+    return TracingChatModelListener.create(telemetry);
+  }
+
+  /** Static: a post-processor is created before the beans it processes. */
+  @Bean
+  @ConditionalOnMissingBean
+  public static LlmetryBeanPostProcessor llmetryBeanPostProcessor(
+      ObjectProvider<LlmTelemetry> telemetry, Environment environment) {
+    LlmetryProperties properties =
+        Binder.get(environment).bindOrCreate("llmetry4j", LlmetryProperties.class);
+    return new LlmetryBeanPostProcessor(telemetry, properties.getComponents());
+  }
+
+  private static LlmetryConfig config(LlmetryProperties properties, Environment environment) {
+    LlmetryProperties.TencentApm tencent = properties.getTencentApm();
+    String serviceName = serviceName(environment);
+    LlmetryConfig.Builder builder;
+    if (tencent.getEndpoint() != null || tencent.getToken() != null) {
+      require(tencent.getEndpoint(), "llmetry4j.tencent-apm.endpoint");
+      require(tencent.getToken(), "llmetry4j.tencent-apm.token");
+      require(serviceName, "spring.application.name (or otel.service.name)");
+      builder = LlmetryConfig.tencentApm(tencent.getEndpoint(), tencent.getToken(), serviceName);
+      if (tencent.getHostName() != null) {
+        builder.hostName(tencent.getHostName());
+      }
+    } else {
+      builder = LlmetryConfig.builder();
+      if (serviceName != null) {
+        builder.appName(serviceName);
+      }
+    }
+    return builder
+        .properties(otelProperties(environment))
+        .telemetry(telemetrySettings(properties))
+        // The context closes the SDK (destroy method): no JVM hook of its own.
+        .shutdownHook(false)
+        .build();
+  }
+
+  /** {@code otel.service.name}, else {@code spring.application.name}. */
+  @Nullable
+  private static String serviceName(Environment environment) {
+    String otel = environment.getProperty("otel.service.name");
+    return otel != null ? otel : environment.getProperty("spring.application.name");
+  }
+
+  /** Every {@code otel.*} property of the environment, with its OpenTelemetry meaning. */
+  private static Map<String, String> otelProperties(Environment environment) {
+    Map<String, String> bound =
+        Binder.get(environment)
+            .bind("otel", Bindable.mapOf(String.class, String.class))
+            .orElse(Map.of());
+    Map<String, String> properties = new LinkedHashMap<>();
+    bound.forEach((key, value) -> properties.put("otel." + key, value));
+    return properties;
+  }
+
+  private static Consumer<LlmTelemetry.Builder> telemetrySettings(LlmetryProperties properties) {
+    Integer maxContentLength = properties.getMaxContentLength();
+    if (maxContentLength != null && maxContentLength < 1) {
+      throw new IllegalArgumentException(MAX_CONTENT_LENGTH + " must be at least 1");
+    }
+    return builder -> {
+      builder
+          .captureContent(properties.isCaptureContent())
+          .openLlmetryCompat(properties.isOpenllmetryCompat());
+      if (maxContentLength != null) {
+        builder.maxContentLength(maxContentLength);
+      }
+    };
+  }
+
+  private static void require(@Nullable String value, String property) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          property + " must be set for Tencent Cloud APM (llmetry4j.tencent-apm.*)");
+    }
+  }
+}

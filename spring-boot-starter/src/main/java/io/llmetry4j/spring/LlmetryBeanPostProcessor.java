@@ -1,0 +1,98 @@
+package io.llmetry4j.spring;
+
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.rag.content.retriever.ContentRetriever;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import io.llmetry4j.chat.TracingStreamingChatModel;
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
+import io.llmetry4j.rag.TracingAiService;
+import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.store.TracingEmbeddingModel;
+import io.llmetry4j.store.TracingEmbeddingStore;
+import java.lang.annotation.Annotation;
+import javax.annotation.Nullable;
+import org.springframework.beans.factory.FactoryBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Wraps the application's LangChain4j beans once they are initialised: {@code EmbeddingModel},
+ * {@code EmbeddingStore} (collection name unknown to Spring: set it with your own {@code
+ * TracingEmbeddingStore} bean when you want it), {@code ContentRetriever} (the bean name is the
+ * {@code gen_ai.data_source.id}), {@code StreamingChatModel}, and AI Services (beans implementing
+ * an interface annotated with LangChain4j's {@code @AiService}). A bean that is already a llmetry4j
+ * wrapper is left alone; each kind has its switch under {@code llmetry4j.components}.
+ *
+ * <p>The wrapped bean implements the LangChain4j interface (as the running LangChain4j defines it),
+ * not the bean's class: inject these beans by their LangChain4j interface.
+ */
+public class LlmetryBeanPostProcessor implements BeanPostProcessor {
+
+  private static final String AI_SERVICE_ANNOTATION = "dev.langchain4j.service.spring.AiService";
+
+  private final ObjectProvider<LlmTelemetry> telemetry;
+  private final LlmetryProperties.Components components;
+  @Nullable private final Class<? extends Annotation> aiService;
+
+  LlmetryBeanPostProcessor(
+      ObjectProvider<LlmTelemetry> telemetry, LlmetryProperties.Components components) {
+    this.telemetry = telemetry;
+    this.components = components;
+    this.aiService = aiServiceAnnotation();
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public Object postProcessAfterInitialization(Object bean, String beanName) {
+    if (bean instanceof FactoryBean || Forwarding.delegateOf(bean) != null) {
+      // A factory (LangChain4j's AiServiceFactory): the object it makes comes here too.
+      return bean;
+    }
+    if (components.isEmbeddingStore() && bean instanceof EmbeddingStore) {
+      return TracingEmbeddingStore.wrap(telemetry.getObject(), (EmbeddingStore) bean);
+    }
+    if (components.isEmbeddingModel() && bean instanceof EmbeddingModel) {
+      return TracingEmbeddingModel.wrap(telemetry.getObject(), (EmbeddingModel) bean);
+    }
+    if (components.isContentRetriever() && bean instanceof ContentRetriever) {
+      return TracingContentRetriever.wrap(telemetry.getObject(), (ContentRetriever) bean, beanName);
+    }
+    if (components.isStreamingChatModel() && bean instanceof StreamingChatModel) {
+      return TracingStreamingChatModel.wrap((StreamingChatModel) bean);
+    }
+    if (components.isAiService() && aiService != null) {
+      Class<?> serviceInterface = aiServiceInterface(bean.getClass());
+      if (serviceInterface != null) {
+        return TracingAiService.wrap(telemetry.getObject(), (Class<Object>) serviceInterface, bean);
+      }
+    }
+    return bean;
+  }
+
+  /** The {@code @AiService} interface {@code type} implements, or null. */
+  @Nullable
+  private Class<?> aiServiceInterface(Class<?> type) {
+    for (Class<?> candidate : ClassUtils.getAllInterfacesForClassAsSet(type)) {
+      if (candidate.isAnnotationPresent(aiService)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** LangChain4j's {@code @AiService}, when its Spring starter is on the classpath. */
+  @Nullable
+  @SuppressWarnings("unchecked")
+  private static Class<? extends Annotation> aiServiceAnnotation() {
+    try {
+      return (Class<? extends Annotation>)
+          Class.forName(
+              AI_SERVICE_ANNOTATION, false, LlmetryBeanPostProcessor.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.llmetry4j.spring;
+
+import javax.annotation.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code llmetry4j.*} properties. OpenTelemetry's own settings stay under {@code otel.*} with
+ * their OpenTelemetry meanings ({@code otel.exporter.otlp.endpoint}, {@code
+ * otel.resource.attributes}, ...); they are used only when llmetry4j starts the OpenTelemetry SDK
+ * itself (no {@code OpenTelemetry} bean, no agent).
+ */
+@ConfigurationProperties(prefix = "llmetry4j")
+public class LlmetryProperties {
+
+  /** Whether llmetry4j traces anything: false means no spans, no SDK, no wrapper. */
+  private boolean enabled = true;
+
+  /**
+   * Whether prompts, answers, documents, queries and tool arguments are recorded on spans. Off by
+   * default: content may be personal or secret.
+   */
+  private boolean captureContent = false;
+
+  /** The longest content value recorded, in characters; longer values are cut with a marker. */
+  @Nullable private Integer maxContentLength;
+
+  /** Also record the attributes OpenLLMetry (traceloop-sdk) emits, for views built on them. */
+  private boolean openllmetryCompat = false;
+
+  /** Which LangChain4j components are traced. */
+  private final Components components = new Components();
+
+  /** Tencent Cloud APM, used when llmetry4j starts the OpenTelemetry SDK itself. */
+  private final TencentApm tencentApm = new TencentApm();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public boolean isCaptureContent() {
+    return captureContent;
+  }
+
+  public void setCaptureContent(boolean captureContent) {
+    this.captureContent = captureContent;
+  }
+
+  @Nullable
+  public Integer getMaxContentLength() {
+    return maxContentLength;
+  }
+
+  public void setMaxContentLength(@Nullable Integer maxContentLength) {
+    this.maxContentLength = maxContentLength;
+  }
+
+  public boolean isOpenllmetryCompat() {
+    return openllmetryCompat;
+  }
+
+  public void setOpenllmetryCompat(boolean openllmetryCompat) {
+    this.openllmetryCompat = openllmetryCompat;
+  }
+
+  public Components getComponents() {
+    return components;
+  }
+
+  public TencentApm getTencentApm() {
+    return tencentApm;
+  }
+
+  /** One switch per traced component; all on by default. */
+  public static class Components {
+    /** The chat listener that LangChain4j's starters pass to the chat models they create. */
+    private boolean chatListener = true;
+
+    /** Wrap the application's EmbeddingModel beans. */
+    private boolean embeddingModel = true;
+
+    /** Wrap the application's EmbeddingStore beans. */
+    private boolean embeddingStore = true;
+
+    /** Wrap the application's ContentRetriever beans. */
+    private boolean contentRetriever = true;
+
+    /** Wrap the application's StreamingChatModel beans (streaming data, chunk timing). */
+    private boolean streamingChatModel = true;
+
+    /** Trace the application's AI Services ({@code @AiService} interfaces). */
+    private boolean aiService = true;
+
+    public boolean isChatListener() {
+      return chatListener;
+    }
+
+    public void setChatListener(boolean chatListener) {
+      this.chatListener = chatListener;
+    }
+
+    public boolean isEmbeddingModel() {
+      return embeddingModel;
+    }
+
+    public void setEmbeddingModel(boolean embeddingModel) {
+      this.embeddingModel = embeddingModel;
+    }
+
+    public boolean isEmbeddingStore() {
+      return embeddingStore;
+    }
+
+    public void setEmbeddingStore(boolean embeddingStore) {
+      this.embeddingStore = embeddingStore;
+    }
+
+    public boolean isContentRetriever() {
+      return contentRetriever;
+    }
+
+    public void setContentRetriever(boolean contentRetriever) {
+      this.contentRetriever = contentRetriever;
+    }
+
+    public boolean isStreamingChatModel() {
+      return streamingChatModel;
+    }
+
+    public void setStreamingChatModel(boolean streamingChatModel) {
+      this.streamingChatModel = streamingChatModel;
+    }
+
+    public boolean isAiService() {
+      return aiService;
+    }
+
+    public void setAiService(boolean aiService) {
+      this.aiService = aiService;
+    }
+  }
+
+  /** The Tencent Cloud APM preset: endpoint, token and host name of the APM access guide. */
+  public static class TencentApm {
+    /** The reporting endpoint (gRPC, port 4317) from the APM console. */
+    @Nullable private String endpoint;
+
+    /** The token of the business system; never logged. */
+    @Nullable private String token;
+
+    /** {@code host.name} shown in the APM's views; the machine's name by default. */
+    @Nullable private String hostName;
+
+    @Nullable
+    public String getEndpoint() {
+      return endpoint;
+    }
+
+    public void setEndpoint(@Nullable String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Nullable
+    public String getToken() {
+      return token;
+    }
+
+    public void setToken(@Nullable String token) {
+      this.token = token;
+    }
+
+    @Nullable
+    public String getHostName() {
+      return hostName;
+    }
+
+    public void setHostName(@Nullable String hostName) {
+      this.hostName = hostName;
+    }
+
+    @Override
+    public String toString() {
+      // Spring prints bound properties on failures: the token never.
+      return "TencentApm{endpoint="
+          + endpoint
+          + ", token="
+          + (token == null ? "unset" : "set")
+          + ", hostName="
+          + hostName
+          + '}';
+    }
+  }
+}
