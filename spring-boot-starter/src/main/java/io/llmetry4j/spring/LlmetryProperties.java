@@ -91,7 +91,7 @@ public class LlmetryProperties {
     /** Wrap the application's StreamingChatModel beans (streaming data, chunk timing). */
     private boolean streamingChatModel = true;
 
-    /** Trace the application's AI Services ({@code @AiService} interfaces). */
+    /** Trace the application's AI Services (interfaces annotated with @AiService). */
     private boolean aiService = true;
 
     public boolean isChatListener() {
@@ -151,7 +151,7 @@ public class LlmetryProperties {
     /** The token of the business system; never logged. */
     @Nullable private String token;
 
-    /** {@code host.name} shown in the APM's views; the machine's name by default. */
+    /** host.name shown in the APM's views; the machine's name by default. */
     @Nullable private String hostName;
 
     @Nullable
