@@ -44,6 +44,24 @@ public class LlmetryBeanPostProcessor implements BeanPostProcessor {
     this.aiService = aiServiceAnnotation();
   }
 
+  /**
+   * LangChain4j's AI Service factory, its properties set: replaced by one that adds the tools
+   * through {@code TracingTools}, where that keeps the starter's behaviour (see {@link
+   * TracingAiServiceFactory}).
+   */
+  @Override
+  public Object postProcessBeforeInitialization(Object bean, String beanName) {
+    if (components.isAiService()
+        && components.isTools()
+        && bean.getClass().getName().equals(TracingAiServiceFactory.STARTER_FACTORY)) {
+      FactoryBean<Object> traced = TracingAiServiceFactory.replacing(bean, telemetry::getObject);
+      if (traced != null) {
+        return traced;
+      }
+    }
+    return bean;
+  }
+
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Object postProcessAfterInitialization(Object bean, String beanName) {

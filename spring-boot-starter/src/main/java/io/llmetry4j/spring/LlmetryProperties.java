@@ -94,6 +94,17 @@ public class LlmetryProperties {
     /** Trace the application's AI Services (interfaces annotated with @AiService). */
     private boolean aiService = true;
 
+    /** Trace the tools of those AI Services (one execute_tool span per execution). */
+    private boolean tools = true;
+
+    public boolean isTools() {
+      return tools;
+    }
+
+    public void setTools(boolean tools) {
+      this.tools = tools;
+    }
+
     public boolean isChatListener() {
       return chatListener;
     }

@@ -44,8 +44,14 @@ class SpringRagApplicationTest {
   }
 
   private SpringApplicationBuilder application(Class<?>... sources) throws IOException {
+    String toolCall = resource("/openai-tool-call-response.json");
     String answer = resource("/openai-chat-response.json");
-    openAi.byDefault("/v1/chat/completions", body -> ReplayHttpServer.Response.json(200, answer));
+    // Like a model: asks for the glossary tool first, answers once the tool result is in.
+    openAi.byDefault(
+        "/v1/chat/completions",
+        body ->
+            ReplayHttpServer.Response.json(
+                200, body.replaceAll("\\s", "").contains("\"role\":\"tool\"") ? answer : toolCall));
     return new SpringApplicationBuilder(sources)
         .web(WebApplicationType.NONE)
         .properties(
@@ -59,10 +65,14 @@ class SpringRagApplicationTest {
   /** The application's own OpenTelemetry, as with the OpenTelemetry Spring Boot starter. */
   @Configuration
   static class ApplicationsOpenTelemetry {
-    static final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    // One per context: closing a context shuts its SDK and exporter down.
+    @Bean
+    InMemorySpanExporter spans() {
+      return InMemorySpanExporter.create();
+    }
 
     @Bean
-    OpenTelemetry openTelemetry() {
+    OpenTelemetry openTelemetry(InMemorySpanExporter spans) {
       return OpenTelemetrySdk.builder()
           .setTracerProvider(
               SdkTracerProvider.builder()
@@ -74,15 +84,15 @@ class SpringRagApplicationTest {
 
   @Test
   void one_call_is_one_trace_in_the_applications_own_opentelemetry() throws Exception {
-    ApplicationsOpenTelemetry.spans.reset();
     try (ConfigurableApplicationContext context =
         application(RagApplication.class, ApplicationsOpenTelemetry.class).run()) {
-      ApplicationsOpenTelemetry.spans.reset(); // the ingestion at start-up is not the call
+      InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
+      exporter.reset(); // the ingestion at start-up is not the call
 
       String answer = context.getBean(Assistant.class).chat("What is a span?");
 
       assertThat(answer).isEqualTo("A span is one timed operation of a trace.");
-      List<SpanData> spans = ApplicationsOpenTelemetry.spans.getFinishedSpanItems();
+      List<SpanData> spans = exporter.getFinishedSpanItems();
       Map<String, SpanData> byName =
           spans.stream().collect(Collectors.toMap(SpanData::getName, s -> s, (a, b) -> a));
       assertThat(byName)
@@ -91,7 +101,12 @@ class SpringRagApplicationTest {
               "retrieval contentRetriever",
               "embeddings all-minilm-l6-v2",
               "search",
-              "chat gpt-4o-mini");
+              "chat gpt-4o-mini",
+              "execute_tool glossary");
+      assertThat(spans)
+          .extracting(SpanData::getName)
+          .filteredOn("chat gpt-4o-mini"::equals)
+          .hasSize(2);
       assertThat(spans).extracting(SpanData::getTraceId).containsOnly(spans.get(0).getTraceId());
       SpanData agent = byName.get("invoke_agent Assistant.chat");
       SpanData retrieval = byName.get("retrieval contentRetriever");
@@ -100,6 +115,30 @@ class SpringRagApplicationTest {
           .isEqualTo(retrieval.getSpanId());
       assertThat(byName.get("search").getParentSpanId()).isEqualTo(retrieval.getSpanId());
       assertThat(byName.get("chat gpt-4o-mini").getParentSpanId()).isEqualTo(agent.getSpanId());
+      assertThat(byName.get("execute_tool glossary").getParentSpanId())
+          .isEqualTo(agent.getSpanId());
+    }
+  }
+
+  @Test
+  void with_tools_switched_off_the_ai_service_keeps_its_tools_untraced() throws Exception {
+    try (ConfigurableApplicationContext context =
+        application(RagApplication.class, ApplicationsOpenTelemetry.class)
+            .properties("llmetry4j.components.tools=false")
+            .run()) {
+      InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
+      exporter.reset();
+
+      String answer = context.getBean(Assistant.class).chat("What is a span?");
+
+      assertThat(answer).isEqualTo("A span is one timed operation of a trace.");
+      assertThat(exporter.getFinishedSpanItems())
+          .extracting(SpanData::getName)
+          .contains("invoke_agent Assistant.chat")
+          .doesNotContain("execute_tool glossary");
+      assertThat(openAi.requestBodies())
+          .as("the tool still ran: its result went back to the model")
+          .anySatisfy(body -> assertThat(body).contains("one timed operation of a trace"));
     }
   }
 
