@@ -63,9 +63,12 @@ final class ChatAttributes {
     if (seed != null) {
       span.setAttribute(GEN_AI_REQUEST_SEED, seed);
     }
+    // Set when the request asks for an output format (semconv: "if the request includes one").
     ResponseFormat format = parameters.responseFormat();
     if (format != null && format.type() == ResponseFormatType.JSON) {
       span.setAttribute(GEN_AI_OUTPUT_TYPE, "json");
+    } else if (format != null && format.type() == ResponseFormatType.TEXT) {
+      span.setAttribute(GEN_AI_OUTPUT_TYPE, "text");
     }
   }
 

@@ -18,6 +18,9 @@ final class ChatSpan {
 
   private static final double NANOS_PER_SECOND = 1_000_000_000.0;
 
+  /** llmetry4j's own event (semconv 1.41.1 registers none for a cancelled stream). */
+  static final String STREAM_CANCELLED_EVENT = "llmetry4j.stream.cancelled";
+
   final ChatRequest request;
   final String provider;
   final ModelEntries.Entry entry;
@@ -69,7 +72,7 @@ final class ChatSpan {
       return;
     }
     try {
-      started.span().addEvent("gen_ai.stream.cancelled");
+      started.span().addEvent(STREAM_CANCELLED_EVENT);
     } catch (RuntimeException | LinkageError e) {
       operation.instrumentationFailed(e);
     }

@@ -120,6 +120,19 @@ class OllamaChatListenerTest {
   }
 
   @Test
+  void an_explicit_text_format_is_recorded_as_the_text_output_type() {
+    model("llama3", listener(false))
+        .chat(
+            ChatRequest.builder()
+                .messages(UserMessage.from("Tell me a joke about OpenTelemetry"))
+                .responseFormat(dev.langchain4j.model.chat.request.ResponseFormat.TEXT)
+                .build());
+
+    assertThat(onlySpan().getAttributes().get(SemconvAttributes.GEN_AI_OUTPUT_TYPE))
+        .isEqualTo("text");
+  }
+
+  @Test
   void content_is_recorded_only_when_capture_is_on() {
     model("llama3", listener(true)).chat(chatRequest());
 

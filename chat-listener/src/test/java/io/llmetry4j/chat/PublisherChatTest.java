@@ -219,7 +219,9 @@ class PublisherChatTest {
 
     assertThat(subscriber.items).hasSize(1);
     SpanData span = span("chat stand-in");
-    assertThat(span.getEvents()).extracting(e -> e.getName()).contains("gen_ai.stream.cancelled");
+    assertThat(span.getEvents())
+        .extracting(e -> e.getName())
+        .contains("llmetry4j.stream.cancelled");
   }
 
   private static SpanData span(String name) {

@@ -227,7 +227,9 @@ class StreamingChatListenerTest {
     assertThat(otel.getSpans()).hasSize(1);
     SpanData span = otel.getSpans().get(0);
     assertThat(span.hasEnded()).isTrue();
-    assertThat(span.getEvents()).extracting(e -> e.getName()).contains("gen_ai.stream.cancelled");
+    assertThat(span.getEvents())
+        .extracting(e -> e.getName())
+        .contains("llmetry4j.stream.cancelled");
   }
 
   @Test

@@ -29,16 +29,22 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
   static final String REMOVE_ALL = "remove_all";
   static final String SEARCH = "search";
 
-  // Extensions beyond semconv, under the names OpenLLMetry uses for vector databases.
-  static final AttributeKey<Long> VECTOR_TOP_K = AttributeKey.longKey("db.vector.query.top_k");
+  // llmetry4j's own: semconv 1.41.1 registers no vector-query attributes, and keys in the db.*
+  // namespace that semconv owns are only the registered ones.
+  static final AttributeKey<Long> VECTOR_TOP_K =
+      AttributeKey.longKey("llmetry4j.vector.query.top_k");
   static final AttributeKey<Double> VECTOR_MIN_SCORE =
-      AttributeKey.doubleKey("db.vector.query.min_score");
+      AttributeKey.doubleKey("llmetry4j.vector.query.min_score");
   static final AttributeKey<Long> VECTOR_RESULT_COUNT =
-      AttributeKey.longKey("db.vector.query.result_count");
+      AttributeKey.longKey("llmetry4j.vector.query.result_count");
   static final AttributeKey<Double> VECTOR_TOP_SCORE =
-      AttributeKey.doubleKey("db.vector.query.top_score");
+      AttributeKey.doubleKey("llmetry4j.vector.query.top_score");
   static final AttributeKey<String> VECTOR_FILTER =
-      AttributeKey.stringKey("db.vector.query.filter");
+      AttributeKey.stringKey("llmetry4j.vector.query.filter");
+
+  /** OpenLLMetry's name of the top k (its VECTOR_DB_QUERY_TOP_K), in compatibility mode only. */
+  static final AttributeKey<Long> OPENLLMETRY_VECTOR_TOP_K =
+      AttributeKey.longKey("db.vector.query.top_k");
 
   /** One call on the store. */
   static final class Request {
@@ -158,6 +164,9 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
     if (request.search != null) {
       span.setAttribute(VECTOR_TOP_K, (long) request.search.maxResults());
       span.setAttribute(VECTOR_MIN_SCORE, request.search.minScore());
+      if (instrumentation.openLlmetryCompat()) {
+        span.setAttribute(OPENLLMETRY_VECTOR_TOP_K, (long) request.search.maxResults());
+      }
     }
   }
 

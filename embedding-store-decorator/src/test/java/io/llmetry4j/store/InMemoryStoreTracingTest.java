@@ -125,6 +125,31 @@ class InMemoryStoreTracingTest {
   }
 
   @Test
+  void vector_query_keys_are_llmetry4js_own_and_openllmetrys_top_k_only_in_compat_mode() {
+    EmbeddingSearchRequest request =
+        EmbeddingSearchRequest.builder()
+            .queryEmbedding(miniLm.embed("How are spans exported?").content())
+            .maxResults(2)
+            .build();
+    InMemoryEmbeddingStore<TextSegment> bare = new InMemoryEmbeddingStore<>();
+
+    TracingEmbeddingStore.wrap(telemetry(false), bare).search(request);
+    TracingEmbeddingStore.wrap(
+            LlmTelemetry.builder(otel.getOpenTelemetry()).openLlmetryCompat(true).build(), bare)
+        .search(request);
+
+    io.opentelemetry.api.common.Attributes plain = otel.getSpans().get(0).getAttributes();
+    io.opentelemetry.api.common.Attributes compat = otel.getSpans().get(1).getAttributes();
+    assertThat(plain.asMap().keySet())
+        .extracting(io.opentelemetry.api.common.AttributeKey::getKey)
+        .contains("llmetry4j.vector.query.top_k", "llmetry4j.vector.query.min_score")
+        .noneMatch(key -> key.startsWith("db.vector."));
+    assertThat(
+            compat.get(io.opentelemetry.api.common.AttributeKey.longKey("db.vector.query.top_k")))
+        .isEqualTo(2L);
+  }
+
+  @Test
   void add_all_reports_the_batch_size() {
     List<TextSegment> segments = Handbook.segments().subList(0, 10);
     EmbeddingStore<TextSegment> store =
