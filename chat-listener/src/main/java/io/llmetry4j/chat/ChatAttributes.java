@@ -91,7 +91,10 @@ final class ChatAttributes {
     }
     TokenUsage usage = metadata.tokenUsage();
     if (usage != null) {
-      setCount(span, GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokenCount());
+      Long input = inputTokens(usage);
+      if (input != null) {
+        span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, input);
+      }
       setCount(span, GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokenCount());
       Long cached =
           ProviderExtras.CACHED_TOKENS.readLong(ProviderExtras.INPUT_TOKENS_DETAILS.read(usage));
@@ -124,9 +127,26 @@ final class ChatAttributes {
   @Nullable
   static Long inputTokens(@Nullable ChatResponse response) {
     TokenUsage usage = usage(response);
-    return usage == null || usage.inputTokenCount() == null
-        ? null
-        : usage.inputTokenCount().longValue();
+    return usage == null ? null : inputTokens(usage);
+  }
+
+  /**
+   * {@code gen_ai.usage.input_tokens}: semconv counts every input token, cached ones included.
+   * Anthropic reports cache reads and cache writes apart from its input tokens (OpenAI's input
+   * count already includes its cached tokens), so they are added back.
+   */
+  @Nullable
+  private static Long inputTokens(TokenUsage usage) {
+    Integer reported = usage.inputTokenCount();
+    if (reported == null) {
+      return null;
+    }
+    long total = reported.longValue();
+    Long cacheRead = ProviderExtras.CACHE_READ_INPUT_TOKENS.readLong(usage);
+    Long cacheCreation = ProviderExtras.CACHE_CREATION_INPUT_TOKENS.readLong(usage);
+    return total
+        + (cacheRead == null ? 0 : cacheRead)
+        + (cacheCreation == null ? 0 : cacheCreation);
   }
 
   @Nullable
