@@ -171,10 +171,24 @@ public final class TracingChatModelListener implements ChatModelListener {
       return this;
     }
 
-    /** {@code server.address} only. */
-    public Builder serverAddress(String address) {
-      this.serverAddress = requireNonNull(address, "address");
-      return this;
+    /**
+     * {@code server.address} and {@code server.port} from the model's base URL, e.g. {@code
+     * "https://api.deepseek.com/v1"}: the port is the URL's, else its scheme's default (443 for
+     * https, 80 for http) — semconv requires the port whenever the address is set.
+     */
+    public Builder server(java.net.URI baseUrl) {
+      requireNonNull(baseUrl, "baseUrl");
+      String host = baseUrl.getHost();
+      int port = baseUrl.getPort();
+      if (port < 0) {
+        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme();
+        port = scheme.equalsIgnoreCase("https") ? 443 : scheme.equalsIgnoreCase("http") ? 80 : -1;
+      }
+      if (host == null || port < 0) {
+        throw new IllegalArgumentException(
+            "server base URL must be http(s) with a host, or give the port: server(address, port)");
+      }
+      return server(host, port);
     }
 
     public TracingChatModelListener build() {

@@ -120,6 +120,22 @@ class OllamaChatListenerTest {
   }
 
   @Test
+  void a_base_url_without_a_port_gives_the_schemes_default_port() {
+    TracingChatModelListener listener =
+        TracingChatModelListener.builder(LlmTelemetry.create(otel.getOpenTelemetry()))
+            .providerName("deepseek")
+            .server(java.net.URI.create("https://api.deepseek.com/v1"))
+            .build();
+
+    model("llama3", listener).chat(chatRequest());
+
+    SpanData span = onlySpan();
+    assertThat(span.getAttributes().get(SemconvAttributes.SERVER_ADDRESS))
+        .isEqualTo("api.deepseek.com");
+    assertThat(span.getAttributes().get(SemconvAttributes.SERVER_PORT)).isEqualTo(443L);
+  }
+
+  @Test
   void an_explicit_text_format_is_recorded_as_the_text_output_type() {
     model("llama3", listener(false))
         .chat(
