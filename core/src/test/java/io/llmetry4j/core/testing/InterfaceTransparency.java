@@ -44,24 +44,6 @@ public final class InterfaceTransparency {
       Class<T> type,
       Function<T, T> wrap,
       Map<Class<?>, java.util.function.BiPredicate<Object, Object>> passedOnAs) {
-    InterfaceTransparency.passedOnAs.set(passedOnAs);
-    try {
-      return checkAll(type, wrap);
-    } finally {
-      InterfaceTransparency.passedOnAs.remove();
-    }
-  }
-
-  private static final ThreadLocal<Map<Class<?>, java.util.function.BiPredicate<Object, Object>>>
-      passedOnAs = ThreadLocal.withInitial(Map::of);
-
-  /** Whether {@code received} is {@code original}, or stands for it where wrapping is by design. */
-  private static boolean same(Class<?> declared, Object original, Object received) {
-    java.util.function.BiPredicate<Object, Object> standsFor = passedOnAs.get().get(declared);
-    return standsFor != null ? standsFor.test(original, received) : original == received;
-  }
-
-  private static <T> int checkAll(Class<T> type, Function<T, T> wrap) {
     SoftAssertions softly = new SoftAssertions();
     int checked = 0;
     for (Method method : type.getMethods()) {
@@ -70,15 +52,29 @@ public final class InterfaceTransparency {
       }
       checked++;
       method.setAccessible(true); // AI Service interfaces are often package-private
-      checkReturn(type, wrap, method, softly);
+      checkReturn(type, wrap, method, passedOnAs, softly);
       checkThrow(type, wrap, method, softly);
     }
     softly.assertAll();
     return checked;
   }
 
+  /** Whether {@code received} is {@code original}, or stands for it where wrapping is by design. */
+  private static boolean same(
+      Map<Class<?>, java.util.function.BiPredicate<Object, Object>> passedOnAs,
+      Class<?> declared,
+      Object original,
+      Object received) {
+    java.util.function.BiPredicate<Object, Object> standsFor = passedOnAs.get(declared);
+    return standsFor != null ? standsFor.test(original, received) : original == received;
+  }
+
   private static <T> void checkReturn(
-      Class<T> type, Function<T, T> wrap, Method method, SoftAssertions softly) {
+      Class<T> type,
+      Function<T, T> wrap,
+      Method method,
+      Map<Class<?>, java.util.function.BiPredicate<Object, Object>> passedOnAs,
+      SoftAssertions softly) {
     Recorder recorder = new Recorder(null);
     T delegate = type.cast(proxy(type, recorder));
     T wrapper = wrap.apply(delegate);
@@ -99,7 +95,7 @@ public final class InterfaceTransparency {
       softly.assertThat(call.method).as("%s: the method", method).isEqualTo(method);
       for (int i = 0; i < args.length; i++) {
         softly
-            .assertThat(same(method.getParameterTypes()[i], args[i], call.args[i]))
+            .assertThat(same(passedOnAs, method.getParameterTypes()[i], args[i], call.args[i]))
             .as("%s: argument %d is the caller's own", method, i)
             .isTrue();
       }
@@ -113,7 +109,7 @@ public final class InterfaceTransparency {
         softly.assertThat(result).as("%s: the result", method).isEqualTo(returned);
       } else {
         softly
-            .assertThat(same(method.getReturnType(), returned, result))
+            .assertThat(same(passedOnAs, method.getReturnType(), returned, result))
             .as("%s: the result is the delegate's", method)
             .isTrue();
       }
