@@ -92,13 +92,19 @@ public final class LlmetryConfig {
    * rule (at most 63 characters; lowercase letters, digits and '-'; starts with a letter; ends with
    * a letter or digit). The token travels as the resource attribute {@code token}; it is never
    * logged.
+   *
+   * <p>OpenLLMetry compatibility is on by default, since Tencent's LLM views read OpenLLMetry's
+   * attributes: turn it off with {@code LLMETRY4J_OPENLLMETRY_COMPAT=false} (or the system property
+   * {@code llmetry4j.openllmetry.compat}) or {@code .telemetry(t -> t.openLlmetryCompat(false))}.
    */
   public static Builder tencentApm(String endpoint, String token, String appName) {
     ConfigChecks.checkToken(token);
     return new Builder(true)
         .endpoint(endpoint)
         .appName(appName)
-        .resourceAttribute(TOKEN_ATTRIBUTE, token);
+        .resourceAttribute(TOKEN_ATTRIBUTE, token)
+        // The lowest rank: the environment, system properties and the builder override it.
+        .properties(Map.of(SdkAssembly.OPENLLMETRY_COMPAT_PROPERTY, "true"));
   }
 
   /** Secrets (the token attribute, header values) are masked. */

@@ -1,5 +1,6 @@
 package io.llmetry4j.bootstrap;
 
+import io.llmetry4j.core.ContentCapture;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -57,7 +58,7 @@ final class SdkAssembly {
 
   /** Settings llmetry4j reads from the same configuration the SDK sees. */
   static final class Settings {
-    boolean captureContent;
+    ContentCapture captureContent = ContentCapture.NO_CONTENT;
     boolean openLlmetryCompat;
     boolean printTraceTrees;
   }
@@ -75,7 +76,10 @@ final class SdkAssembly {
             .addSpanExporterCustomizer(
                 (exporter, env) -> {
                   SpanExporter retrying = OtlpRetries.withRetries(exporter, env);
-                  SpanExporter counted = LossReporting.exporter(retrying);
+                  SpanExporter bounded =
+                      new SizeBoundedSpanExporter(
+                          retrying, SizeBoundedSpanExporter.DEFAULT_MAX_REQUEST_BYTES);
+                  SpanExporter counted = LossReporting.exporter(bounded);
                   return config.disableBatch ? new UnbatchedExporter(counted) : counted;
                 })
             .addMetricExporterCustomizer(OtlpRetries::withRetries)
@@ -172,10 +176,20 @@ final class SdkAssembly {
     return overrides;
   }
 
-  /** The environment's content switch; the config's telemetry settings are applied after it. */
-  static boolean captureContent(ConfigProperties env) {
-    return env.getBoolean(CAPTURE_CONTENT_PROPERTY, false)
-        || env.getBoolean(TRACELOOP_TRACE_CONTENT_PROPERTY, false);
+  /**
+   * The environment's content switch ({@code true}/{@code false} or the modes of OpenTelemetry's
+   * GenAI instrumentations, {@code SPAN_ONLY} etc.; OpenLLMetry's {@code TRACELOOP_TRACE_CONTENT}
+   * as {@code SPAN_ONLY}); the config's telemetry settings are applied after it. Any other value
+   * fails, naming the setting.
+   */
+  static ContentCapture captureContent(ConfigProperties env) {
+    String value = env.getString(CAPTURE_CONTENT_PROPERTY);
+    if (value != null) {
+      return ContentCapture.parse("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", value);
+    }
+    return env.getBoolean(TRACELOOP_TRACE_CONTENT_PROPERTY, false)
+        ? ContentCapture.SPAN_ONLY
+        : ContentCapture.NO_CONTENT;
   }
 
   static boolean openLlmetryCompat(ConfigProperties env) {
@@ -206,7 +220,10 @@ final class SdkAssembly {
     tracerProvider.addSpanProcessor(
         AssociationPropertiesSpanProcessor.create(settings.openLlmetryCompat));
     for (SpanExporter exporter : config.spanExporters) {
-      tracerProvider.addSpanProcessor(processorFor(exporter, config.disableBatch, null));
+      // The application's exporters (an OTLP exporter to Langfuse, say) get the same request bound.
+      SpanExporter bounded =
+          new SizeBoundedSpanExporter(exporter, SizeBoundedSpanExporter.DEFAULT_MAX_REQUEST_BYTES);
+      tracerProvider.addSpanProcessor(processorFor(bounded, config.disableBatch, null));
     }
     config.spanProcessors.forEach(tracerProvider::addSpanProcessor);
     if (settings.printTraceTrees) {

@@ -44,6 +44,68 @@ class TelemetrySettingsTest {
   }
 
   @Test
+  void the_tencent_preset_turns_openllmetry_compatibility_on_unless_told_otherwise() {
+    try (Llmetry llmetry =
+        Llmetry.init(
+            LlmetryConfig.tencentApm("http://127.0.0.1:4317", "token-of-this-test", "compat")
+                .registerGlobal(false)
+                .shutdownHook(false)
+                .metrics(false)
+                .build())) {
+      assertThat(llmetry.telemetry().openLlmetryCompat()).isTrue();
+    }
+    try (Llmetry llmetry =
+        Llmetry.init(
+            LlmetryConfig.tencentApm("http://127.0.0.1:4317", "token-of-this-test", "compat")
+                .registerGlobal(false)
+                .shutdownHook(false)
+                .metrics(false)
+                .telemetry(t -> t.openLlmetryCompat(false))
+                .build())) {
+      assertThat(llmetry.telemetry().openLlmetryCompat()).isFalse();
+    }
+    System.setProperty(SdkAssembly.OPENLLMETRY_COMPAT_PROPERTY, "false");
+    try (Llmetry llmetry =
+        Llmetry.init(
+            LlmetryConfig.tencentApm("http://127.0.0.1:4317", "token-of-this-test", "compat")
+                .registerGlobal(false)
+                .shutdownHook(false)
+                .metrics(false)
+                .build())) {
+      assertThat(llmetry.telemetry().openLlmetryCompat()).isFalse();
+    } finally {
+      System.clearProperty(SdkAssembly.OPENLLMETRY_COMPAT_PROPERTY);
+    }
+  }
+
+  @Test
+  void the_content_modes_of_the_environment_are_read_and_a_bad_one_fails_naming_the_setting() {
+    System.setProperty(SdkAssembly.CAPTURE_CONTENT_PROPERTY, "EVENT_ONLY");
+    try (Llmetry llmetry =
+        Llmetry.init(LlmetryConfig.builder().registerGlobal(false).shutdownHook(false).build())) {
+      assertThat(llmetry.telemetry().contentCapture())
+          .isEqualTo(io.llmetry4j.core.ContentCapture.EVENT_ONLY);
+      assertThat(llmetry.telemetry().captureContent()).as("nothing on spans").isFalse();
+    } finally {
+      System.clearProperty(SdkAssembly.CAPTURE_CONTENT_PROPERTY);
+    }
+    System.setProperty(SdkAssembly.CAPTURE_CONTENT_PROPERTY, "sometimes-s3cret");
+    try {
+      Throwable thrown =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () ->
+                  Llmetry.init(
+                      LlmetryConfig.builder().registerGlobal(false).shutdownHook(false).build()));
+      assertThat(thrown)
+          .hasStackTraceContaining("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT")
+          .hasStackTraceContaining("must be true, false, NO_CONTENT");
+      assertThat(thrown.toString()).doesNotContain("s3cret");
+    } finally {
+      System.clearProperty(SdkAssembly.CAPTURE_CONTENT_PROPERTY);
+    }
+  }
+
+  @Test
   void the_config_says_how_many_telemetry_settings_it_holds_and_nothing_of_them() {
     LlmetryConfig config =
         LlmetryConfig.builder().telemetry(t -> t.contentRedactor(s -> "secret-redactor")).build();

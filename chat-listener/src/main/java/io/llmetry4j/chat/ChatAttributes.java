@@ -25,6 +25,8 @@ import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
+import io.llmetry4j.core.internal.LatestGenAiAttributes;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import java.util.List;
@@ -36,9 +38,18 @@ import javax.annotation.Nullable;
  */
 final class ChatAttributes {
 
+  // semconv 1.41.1, span.openai.inference.client (the openai registry is not among the copied
+  // ones).
+  static final AttributeKey<String> OPENAI_REQUEST_SERVICE_TIER =
+      AttributeKey.stringKey("openai.request.service_tier");
+  static final AttributeKey<String> OPENAI_RESPONSE_SERVICE_TIER =
+      AttributeKey.stringKey("openai.response.service_tier");
+  static final AttributeKey<String> OPENAI_RESPONSE_SYSTEM_FINGERPRINT =
+      AttributeKey.stringKey("openai.response.system_fingerprint");
+
   private ChatAttributes() {}
 
-  static void onRequestParameters(SpanBuilder span, ChatRequest request) {
+  static void onRequestParameters(SpanBuilder span, ChatRequest request, boolean latest) {
     ChatRequestParameters parameters = request.parameters();
     if (parameters == null) {
       return;
@@ -46,7 +57,9 @@ final class ChatAttributes {
     setIfPresent(span, GEN_AI_REQUEST_TEMPERATURE, parameters.temperature());
     setIfPresent(span, GEN_AI_REQUEST_TOP_P, parameters.topP());
     Integer topK = parameters.topK();
-    if (topK != null) {
+    if (topK != null && latest) {
+      span.setAttribute(LatestGenAiAttributes.GEN_AI_REQUEST_TOP_K, topK.longValue());
+    } else if (topK != null) {
       span.setAttribute(GEN_AI_REQUEST_TOP_K, topK.doubleValue());
     }
     Integer maxTokens = parameters.maxOutputTokens();
@@ -63,6 +76,11 @@ final class ChatAttributes {
     if (seed != null) {
       span.setAttribute(GEN_AI_REQUEST_SEED, seed);
     }
+    // OpenAI: Conditionally Required when the request names a tier other than 'auto'.
+    Object tier = ProviderExtras.SERVICE_TIER.read(parameters);
+    if (tier instanceof String && !"auto".equals(tier)) {
+      span.setAttribute(OPENAI_REQUEST_SERVICE_TIER, (String) tier);
+    }
     // Set when the request asks for an output format (semconv: "if the request includes one").
     ResponseFormat format = parameters.responseFormat();
     if (format != null && format.type() == ResponseFormatType.JSON) {
@@ -74,7 +92,7 @@ final class ChatAttributes {
 
   /** Response attributes; returns the mapped finish reason (null if none was reported). */
   @Nullable
-  static String onResponse(Span span, ChatResponse response) {
+  static String onResponse(Span span, ChatResponse response, boolean latest) {
     ChatResponseMetadata metadata = response.metadata();
     if (metadata == null) {
       return null;
@@ -88,6 +106,14 @@ final class ChatAttributes {
     String finishReason = ProviderNames.finishReason(metadata.finishReason());
     if (finishReason != null) {
       span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, List.of(finishReason));
+    }
+    Object tier = ProviderExtras.SERVICE_TIER.read(metadata);
+    if (tier instanceof String) {
+      span.setAttribute(OPENAI_RESPONSE_SERVICE_TIER, (String) tier);
+    }
+    Object fingerprint = ProviderExtras.SYSTEM_FINGERPRINT.read(metadata);
+    if (fingerprint instanceof String) {
+      span.setAttribute(OPENAI_RESPONSE_SYSTEM_FINGERPRINT, (String) fingerprint);
     }
     TokenUsage usage = metadata.tokenUsage();
     if (usage != null) {
@@ -106,7 +132,11 @@ final class ChatAttributes {
       }
       Long created = ProviderExtras.CACHE_CREATION_INPUT_TOKENS.readLong(usage);
       if (created != null) {
-        span.setAttribute(GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, created);
+        span.setAttribute(
+            latest
+                ? LatestGenAiAttributes.GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS
+                : GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+            created);
       }
       Long reasoning =
           ProviderExtras.REASONING_TOKENS.readLong(

@@ -2,6 +2,8 @@ package io.llmetry4j.chat;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.audio.Audio;
+import dev.langchain4j.data.image.Image;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.AudioContent;
 import dev.langchain4j.data.message.ChatMessage;
@@ -22,13 +24,14 @@ import javax.annotation.Nullable;
  * Serialises chat messages into the JSON of {@code gen_ai.input.messages}, {@code
  * gen_ai.output.messages}, {@code gen_ai.system_instructions} and {@code gen_ai.tool.definitions}
  * (schemas of semconv 1.41.1). Every captured string passes the content policy on its own, so the
- * JSON stays valid when a value is truncated; a value the policy drops drops its part. Binary media
- * is never inlined: a URL becomes a {@code uri} part, inline data a placeholder.
+ * JSON stays valid when a value is truncated; a value the policy drops drops its part. Each
+ * attribute is written within the characters the span's content budget allows it (newest messages
+ * first), so a long conversation never makes a span too large to export.
  */
 final class ChatContentJson {
 
-  /** Stands in for inline image/audio data, which is never recorded. */
-  static final String INLINE_DATA_PLACEHOLDER = "[inline data omitted]";
+  /** Type of the generic part that stands for inline media too large to record. */
+  static final String OMITTED_BLOB_TYPE = "llmetry4j.omitted_blob";
 
   private final Instrumentation telemetry;
 
@@ -36,43 +39,142 @@ final class ChatContentJson {
     this.telemetry = telemetry;
   }
 
-  /** Messages other than system messages, or null when there are none. */
-  @Nullable
-  String inputMessages(List<ChatMessage> messages) {
-    JsonWriter json = new JsonWriter(estimate(messages));
-    json.beginArray();
-    int written = 0;
-    for (ChatMessage message : messages) {
-      if (message instanceof SystemMessage || message == null) {
+  /**
+   * {@code gen_ai.input.messages} within {@code allowance} characters: the newest messages that
+   * fit, in their order, after a marker message saying how many older ones were left out. System
+   * messages are part of it when the provider takes them as part of the chat history ({@code
+   * systemInHistory}), else they are {@link #systemInstructions}.
+   */
+  InputMessages inputMessages(List<ChatMessage> messages, boolean systemInHistory, int allowance) {
+    int valueLimit = telemetry.maxContentLength();
+    String[] kept = new String[Math.min(messages.size(), 64)];
+    int keptCount = 0;
+    int keptChars = 2; // the brackets
+    int considered = 0;
+    int firstKept = messages.size();
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      ChatMessage message = messages.get(i);
+      if (message == null || (!systemInHistory && message instanceof SystemMessage)) {
         continue;
       }
-      writeMessage(json, message);
-      written++;
+      considered++;
+      String fragment = message(message, valueLimit);
+      // Room for the marker message too, should older messages be left out.
+      int needed = fragment.length() + 1 + (i > 0 ? MARKER_ROOM : 0);
+      if (keptChars + needed > allowance && keptCount == 0) {
+        // Not even the newest message fits whole: its values are cut to fit.
+        fragment = message(message, Math.max(1, (allowance - MARKER_ROOM) / 4));
+        needed = fragment.length() + 1 + (i > 0 ? MARKER_ROOM : 0);
+      }
+      if (keptChars + needed > allowance) {
+        break;
+      }
+      if (keptCount == kept.length) {
+        kept = java.util.Arrays.copyOf(kept, kept.length * 2);
+      }
+      kept[keptCount++] = fragment;
+      keptChars += fragment.length() + 1;
+      firstKept = i;
     }
-    return written == 0 ? null : json.endArray().toString();
+    int omitted = 0;
+    for (int i = 0; i < firstKept; i++) {
+      ChatMessage message = messages.get(i);
+      if (message != null && (systemInHistory || !(message instanceof SystemMessage))) {
+        omitted++;
+      }
+    }
+    if (considered == 0) {
+      return new InputMessages(null, 0, firstKept);
+    }
+    StringBuilder json = new StringBuilder(keptChars + (omitted > 0 ? MARKER_ROOM : 0));
+    json.append('[');
+    if (omitted > 0) {
+      json.append(omittedMarker(omitted));
+    }
+    for (int k = keptCount - 1; k >= 0; k--) {
+      if (json.length() > 1) {
+        json.append(',');
+      }
+      json.append(kept[k]);
+    }
+    return new InputMessages(json.append(']').toString(), omitted, firstKept);
   }
 
-  /** The system messages as parts, or null when there are none. */
+  /** Room kept for the marker message ({@link #omittedMarker}). */
+  static final int MARKER_ROOM = 128;
+
+  /** The role of the marker message that stands for the messages left out (not a chat role). */
+  static final String OMITTED_ROLE = "llmetry4j.omitted";
+
+  /** A message that says how many older messages were left out to keep the span in its budget. */
+  static String omittedMarker(int omitted) {
+    return new JsonWriter(MARKER_ROOM)
+        .beginObject()
+        .field("role", OMITTED_ROLE)
+        .name("parts")
+        .beginArray()
+        .beginObject()
+        .field("type", "text")
+        .field("content", omitted + " earlier messages omitted (llmetry4j content budget)")
+        .endObject()
+        .endArray()
+        .endObject()
+        .toString();
+  }
+
+  /** {@code gen_ai.input.messages} and how it was cut. */
+  static final class InputMessages {
+    @Nullable final String json;
+
+    /** Messages left out (the oldest ones). */
+    final int omitted;
+
+    /** Index in the request of the oldest message kept. */
+    final int firstKept;
+
+    InputMessages(@Nullable String json, int omitted, int firstKept) {
+      this.json = json;
+      this.omitted = omitted;
+      this.firstKept = firstKept;
+    }
+  }
+
+  /** The system messages as parts within {@code allowance} characters, or null when none. */
   @Nullable
-  String systemInstructions(List<ChatMessage> messages) {
+  String systemInstructions(List<ChatMessage> messages, int allowance) {
     JsonWriter json = null;
     for (ChatMessage message : messages) {
       if (message instanceof SystemMessage) {
         if (json == null) {
           json = new JsonWriter(256).beginArray();
         }
-        textPart(json, "text", ((SystemMessage) message).text());
+        int room = allowance - json.length() - 32;
+        if (room <= 0) {
+          break;
+        }
+        textPart(json, "text", ((SystemMessage) message).text(), room);
       }
     }
     return json == null ? null : json.endArray().toString();
   }
 
-  String outputMessages(@Nullable AiMessage message, @Nullable String finishReason) {
+  /** {@code gen_ai.output.messages} within {@code allowance} characters (its values cut to fit). */
+  String outputMessages(@Nullable AiMessage message, @Nullable String finishReason, int allowance) {
+    int valueLimit = telemetry.maxContentLength();
+    String json = writeOutput(message, finishReason, valueLimit);
+    if (json.length() > allowance) {
+      json = writeOutput(message, finishReason, Math.max(1, (allowance - MARKER_ROOM) / 4));
+    }
+    return json;
+  }
+
+  private String writeOutput(
+      @Nullable AiMessage message, @Nullable String finishReason, int valueLimit) {
     JsonWriter json = new JsonWriter(256).beginArray();
     json.beginObject().field("role", "assistant");
     json.name("parts").beginArray();
     if (message != null) {
-      aiParts(json, message, true);
+      aiParts(json, message, true, valueLimit);
     }
     json.endArray();
     // finish_reason is required by the schema; "unknown" is said rather than guessed.
@@ -80,15 +182,20 @@ final class ChatContentJson {
     return json.endObject().endArray().toString();
   }
 
+  /** The tools offered, in order, as many as fit in {@code allowance} characters. */
   @Nullable
-  String toolDefinitions(@Nullable List<ToolSpecification> tools) {
+  String toolDefinitions(@Nullable List<ToolSpecification> tools, int allowance) {
     if (tools == null || tools.isEmpty()) {
       return null;
     }
     JsonWriter json = new JsonWriter(128 * tools.size()).beginArray();
     for (ToolSpecification tool : tools) {
+      int room = allowance - json.length() - 64 - tool.name().length();
+      if (room <= 0) {
+        break;
+      }
       json.beginObject().field("type", "function").field("name", tool.name());
-      String description = telemetry.content(tool.description());
+      String description = telemetry.content(tool.description(), room);
       if (description != null) {
         json.field("description", description);
       }
@@ -97,9 +204,15 @@ final class ChatContentJson {
     return json.endArray().toString();
   }
 
-  private void writeMessage(JsonWriter json, ChatMessage message) {
+  /** One message as JSON, each captured value cut at {@code valueLimit} characters. */
+  private String message(ChatMessage message, int valueLimit) {
+    JsonWriter json = new JsonWriter(estimate(message, valueLimit));
     json.beginObject();
-    if (message instanceof UserMessage) {
+    if (message instanceof SystemMessage) {
+      json.field("role", "system").name("parts").beginArray();
+      textPart(json, "text", ((SystemMessage) message).text(), valueLimit);
+      json.endArray();
+    } else if (message instanceof UserMessage) {
       UserMessage user = (UserMessage) message;
       json.field("role", "user");
       if (user.name() != null) {
@@ -107,18 +220,18 @@ final class ChatContentJson {
       }
       json.name("parts").beginArray();
       for (Content content : user.contents()) {
-        contentPart(json, content);
+        contentPart(json, content, valueLimit);
       }
       json.endArray();
     } else if (message instanceof AiMessage) {
       json.field("role", "assistant").name("parts").beginArray();
       // Reasoning of earlier turns is not sent back to the model, so it is not input.
-      aiParts(json, (AiMessage) message, false);
+      aiParts(json, (AiMessage) message, false, valueLimit);
       json.endArray();
     } else if (message instanceof ToolExecutionResultMessage) {
       ToolExecutionResultMessage result = (ToolExecutionResultMessage) message;
       json.field("role", "tool").name("parts").beginArray();
-      String response = telemetry.content(result.text());
+      String response = telemetry.content(result.text(), valueLimit);
       if (response != null) {
         json.beginObject().field("type", "tool_call_response");
         if (result.id() != null) {
@@ -131,14 +244,14 @@ final class ChatContentJson {
       json.field("role", message.type().name().toLowerCase(Locale.ROOT));
       json.name("parts").beginArray().endArray();
     }
-    json.endObject();
+    return json.endObject().toString();
   }
 
-  private void aiParts(JsonWriter json, AiMessage message, boolean withReasoning) {
+  private void aiParts(JsonWriter json, AiMessage message, boolean withReasoning, int valueLimit) {
     if (withReasoning) {
-      textPart(json, "reasoning", message.thinking());
+      textPart(json, "reasoning", message.thinking(), valueLimit);
     }
-    textPart(json, "text", message.text());
+    textPart(json, "text", message.text(), valueLimit);
     if (message.hasToolExecutionRequests()) {
       for (ToolExecutionRequest request : message.toolExecutionRequests()) {
         json.beginObject().field("type", "tool_call");
@@ -146,70 +259,96 @@ final class ChatContentJson {
           json.field("id", request.id());
         }
         json.field("name", request.name());
-        String arguments = telemetry.content(request.arguments());
+        // The arguments as the JSON object they are (a JSON string where they do not parse).
+        String arguments = telemetry.contentJson(request.arguments(), valueLimit);
         if (arguments != null) {
-          json.field("arguments", arguments);
+          json.name("arguments").rawValue(arguments);
         }
         json.endObject();
       }
     }
   }
 
-  private void contentPart(JsonWriter json, Content content) {
+  private void contentPart(JsonWriter json, Content content, int valueLimit) {
     if (content instanceof TextContent) {
-      textPart(json, "text", ((TextContent) content).text());
+      textPart(json, "text", ((TextContent) content).text(), valueLimit);
     } else if (content instanceof ImageContent) {
-      ImageContent image = (ImageContent) content;
-      mediaPart(json, "image", image.image().url(), image.image().mimeType());
+      Image image = ((ImageContent) content).image();
+      mediaPart(json, "image", image.url(), image.base64Data(), image.mimeType(), valueLimit);
     } else if (content instanceof AudioContent) {
-      AudioContent audio = (AudioContent) content;
-      mediaPart(json, "audio", audio.audio().url(), audio.audio().mimeType());
+      Audio audio = ((AudioContent) content).audio();
+      mediaPart(json, "audio", audio.url(), audio.base64Data(), audio.mimeType(), valueLimit);
     } else if (content != null) {
-      // Video, PDF and future types: named, never inlined.
+      // Video, PDF and future types: a generic part that names the type, never the data.
       json.beginObject().field("type", content.type().name().toLowerCase(Locale.ROOT)).endObject();
     }
   }
 
+  /**
+   * A URL becomes a {@code uri} part; inline data a {@code blob} part (base64, as the schema says)
+   * when it fits in {@code valueLimit}, else a generic {@value #OMITTED_BLOB_TYPE} part with the
+   * modality, MIME type and size, since cut base64 would be no image at all.
+   */
   private void mediaPart(
-      JsonWriter json, String modality, @Nullable URI url, @Nullable String mime) {
-    boolean inline = url == null || "data".equalsIgnoreCase(url.getScheme());
-    if (inline) {
-      json.beginObject().field("type", "text").field("content", INLINE_DATA_PLACEHOLDER);
-      json.endObject();
+      JsonWriter json,
+      String modality,
+      @Nullable URI url,
+      @Nullable String base64,
+      @Nullable String mime,
+      int valueLimit) {
+    if (url != null && !"data".equalsIgnoreCase(url.getScheme())) {
+      String uri = telemetry.content(url.toString(), valueLimit);
+      if (uri == null) {
+        return;
+      }
+      json.beginObject().field("type", "uri").field("modality", modality);
+      if (mime != null) {
+        json.field("mime_type", mime);
+      }
+      json.field("uri", uri).endObject();
       return;
     }
-    String uri = telemetry.content(url.toString());
-    if (uri == null) {
-      return;
+    String data = base64;
+    if (data == null && url != null) {
+      // A data: URL holds the base64 after its comma.
+      String text = url.toString();
+      int comma = text.indexOf(',');
+      data = comma < 0 ? null : text.substring(comma + 1);
     }
-    json.beginObject().field("type", "uri").field("modality", modality);
+    boolean fits = data != null && data.length() <= valueLimit;
+    json.beginObject().field("type", fits ? "blob" : OMITTED_BLOB_TYPE);
+    json.field("modality", modality);
     if (mime != null) {
       json.field("mime_type", mime);
     }
-    json.field("uri", uri).endObject();
+    if (fits) {
+      json.field("content", data);
+    } else if (data != null) {
+      json.name("size").value((long) data.length());
+    }
+    json.endObject();
   }
 
-  private void textPart(JsonWriter json, String type, @Nullable String text) {
-    String captured = text == null || text.isEmpty() ? null : telemetry.content(text);
+  private void textPart(JsonWriter json, String type, @Nullable String text, int valueLimit) {
+    String captured = text == null || text.isEmpty() ? null : telemetry.content(text, valueLimit);
     if (captured != null) {
       json.beginObject().field("type", type).field("content", captured).endObject();
     }
   }
 
-  /** Capacity for the JSON of {@code messages}: their text plus room for the structure. */
-  private int estimate(List<ChatMessage> messages) {
-    long chars = 16;
-    for (ChatMessage message : messages) {
-      chars += 64;
-      if (message instanceof UserMessage && ((UserMessage) message).hasSingleText()) {
-        chars += ((UserMessage) message).singleText().length();
-      } else if (message instanceof AiMessage && ((AiMessage) message).text() != null) {
-        chars += ((AiMessage) message).text().length();
-      } else if (message instanceof ToolExecutionResultMessage) {
-        String text = ((ToolExecutionResultMessage) message).text();
-        chars += text == null ? 0 : text.length();
-      }
+  /** Capacity for the JSON of {@code message}: its text plus room for the structure. */
+  private static int estimate(ChatMessage message, int valueLimit) {
+    long chars = 64;
+    if (message instanceof UserMessage && ((UserMessage) message).hasSingleText()) {
+      chars += ((UserMessage) message).singleText().length();
+    } else if (message instanceof AiMessage && ((AiMessage) message).text() != null) {
+      chars += ((AiMessage) message).text().length();
+    } else if (message instanceof ToolExecutionResultMessage) {
+      String text = ((ToolExecutionResultMessage) message).text();
+      chars += text == null ? 0 : text.length();
+    } else if (message instanceof SystemMessage) {
+      chars += ((SystemMessage) message).text().length();
     }
-    return (int) Math.min(chars + (chars >> 4), telemetry.maxContentLength() * 4L + 4096);
+    return (int) Math.min(chars + (chars >> 4), valueLimit + 4096L);
   }
 }

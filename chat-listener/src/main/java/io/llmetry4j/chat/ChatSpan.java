@@ -21,12 +21,29 @@ final class ChatSpan {
   /** llmetry4j's own event (semconv 1.41.1 registers none for a cancelled stream). */
   static final String STREAM_CANCELLED_EVENT = "llmetry4j.stream.cancelled";
 
+  /** {@code error.type} of a stream the application cancelled (span and duration metric). */
+  static final String CANCELLED_ERROR_TYPE = "cancelled";
+
   final ChatRequest request;
   final String provider;
   final ModelEntries.Entry entry;
   final boolean streaming;
+
+  /** {@code gen_ai.conversation.id} of the agent call this chat belongs to, if any. */
+  @Nullable final String conversationId;
+
   private final Operation<ChatSpan, ChatResponse> operation;
   @Nullable private volatile Operation.Call<ChatSpan> call;
+
+  /** Content for the inference event, when content goes to events (set on the start thread). */
+  @Nullable volatile ChatEvent.Content eventContent;
+
+  /** Whether LangChain4j's OpenAI client makes the call (OpenLLMetry's gen_ai.openai.* keys). */
+  volatile boolean openAiClient;
+
+  /** Content characters the span's start recorded, out of its budget (set on the start thread). */
+  volatile int contentCharsUsed;
+
   private long lastChunkNanos;
   private boolean firstChunkSeen;
 
@@ -35,11 +52,13 @@ final class ChatSpan {
       String provider,
       ModelEntries.Entry entry,
       boolean streaming,
+      @Nullable String conversationId,
       Operation<ChatSpan, ChatResponse> operation) {
     this.request = request;
     this.provider = provider;
     this.entry = entry;
     this.streaming = streaming;
+    this.conversationId = conversationId;
     this.operation = operation;
   }
 
@@ -76,7 +95,7 @@ final class ChatSpan {
     } catch (RuntimeException | LinkageError e) {
       operation.instrumentationFailed(e);
     }
-    operation.end(started, null, null);
+    operation.endCancelled(started, CANCELLED_ERROR_TYPE);
   }
 
   /** A streamed chunk arrived (called by {@link TracingStreamingChatModel}'s handler). */

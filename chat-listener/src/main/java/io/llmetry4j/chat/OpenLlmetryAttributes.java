@@ -1,5 +1,7 @@
 package io.llmetry4j.chat;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
@@ -7,53 +9,232 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.internal.JsonSchemaElementUtils;
+import dev.langchain4j.model.output.FinishReason;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.JsonWriter;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
 
 /**
- * The attribute names OpenLLMetry emits, for backends and dashboards built for its data (compat
- * mode only). Indexed keys are built once and cached: no string formatting per call.
+ * The indexed attributes OpenLLMetry's chat instrumentations emit (compat mode, content capture
+ * on): {@code gen_ai.prompt.N.*} with tool calls and tool-call ids, {@code gen_ai.completion.0.*}
+ * with finish reason and tool calls, {@code llm.request.functions.N.*}. Names and value formats
+ * follow OpenLLMetry's Ollama and OpenAI instrumentations (traceloop/openllmetry, early-2025
+ * releases); keys are built once and cached.
  */
 final class OpenLlmetryAttributes {
 
-  static final AttributeKey<String> GEN_AI_SYSTEM = AttributeKey.stringKey("gen_ai.system");
-  static final AttributeKey<String> LLM_REQUEST_TYPE = AttributeKey.stringKey("llm.request.type");
-  static final AttributeKey<Long> LLM_USAGE_TOTAL_TOKENS =
-      AttributeKey.longKey("llm.usage.total_tokens");
+  static final AttributeKey<String> GEN_AI_OPENAI_API_BASE =
+      AttributeKey.stringKey("gen_ai.openai.api_base");
+  static final AttributeKey<String> GEN_AI_OPENAI_SYSTEM_FINGERPRINT =
+      AttributeKey.stringKey("gen_ai.openai.system_fingerprint");
 
-  private static final int CACHED_INDEXES = 64;
-  private static final IndexedKeys PROMPTS = new IndexedKeys("gen_ai.prompt.");
-  private static final IndexedKeys COMPLETIONS = new IndexedKeys("gen_ai.completion.");
+  /** Messages of a request OpenLLMetry's keys carry at most: each is two or more attributes. */
+  static final int MAX_PROMPTS = 32;
+
+  /** Tool calls per message and functions per request that get keys. */
+  private static final int MAX_TOOL_CALLS = 8;
+
+  private static final Map<String, AttributeKey<String>> keys = new ConcurrentHashMap<>();
 
   private OpenLlmetryAttributes() {}
 
-  static void prompts(Span span, List<ChatMessage> messages, Instrumentation telemetry) {
+  /**
+   * {@code gen_ai.prompt.N.*} of the newest messages that fit in {@code allowance} characters (at
+   * most {@value #MAX_PROMPTS}, so that they never crowd the span's own attributes out of the SDK's
+   * attribute count limit), numbered from 0 for the oldest one kept.
+   */
+  static void prompts(
+      Span span, List<ChatMessage> messages, int allowance, Instrumentation telemetry) {
+    int first = messages.size();
+    int chars = 0;
+    int count = 0;
+    while (first > 0 && count < MAX_PROMPTS) {
+      ChatMessage message = messages.get(first - 1);
+      if (message != null) {
+        String text = text(message);
+        int length = text == null ? 0 : Math.min(text.length(), telemetry.maxContentLength());
+        if (count > 0 && chars + length > allowance) {
+          break;
+        }
+        chars += length;
+        count++;
+      }
+      first--;
+    }
     int index = 0;
-    for (ChatMessage message : messages) {
+    int[] remaining = {allowance};
+    for (int i = first; i < messages.size(); i++) {
+      ChatMessage message = messages.get(i);
       if (message == null) {
         continue;
       }
-      span.setAttribute(PROMPTS.role(index), role(message));
-      String content = telemetry.content(text(message));
-      if (content != null) {
-        span.setAttribute(PROMPTS.content(index), content);
+      String prefix = "gen_ai.prompt." + index + ".";
+      span.setAttribute(key(prefix, "role"), role(message));
+      String content = telemetry.content(text(message), Math.max(1, remaining[0]));
+      if (content != null && !content.isEmpty()) {
+        span.setAttribute(key(prefix, "content"), content);
+        remaining[0] -= content.length();
+      }
+      if (message instanceof ToolExecutionResultMessage
+          && ((ToolExecutionResultMessage) message).id() != null) {
+        span.setAttribute(key(prefix, "tool_call_id"), ((ToolExecutionResultMessage) message).id());
+      }
+      if (message instanceof AiMessage) {
+        toolCalls(span, prefix, (AiMessage) message, remaining, telemetry);
       }
       index++;
     }
   }
 
-  static void completion(Span span, @Nullable AiMessage message, Instrumentation telemetry) {
+  /** {@code gen_ai.completion.0.*}: role, content, finish reason and tool calls of the answer. */
+  static void completion(
+      Span span,
+      @Nullable AiMessage message,
+      @Nullable FinishReason finishReason,
+      int allowance,
+      Instrumentation telemetry) {
     if (message == null) {
       return;
     }
-    span.setAttribute(COMPLETIONS.role(0), "assistant");
-    String content = telemetry.content(message.text());
-    if (content != null) {
-      span.setAttribute(COMPLETIONS.content(0), content);
+    String prefix = "gen_ai.completion.0.";
+    span.setAttribute(key(prefix, "role"), "assistant");
+    String finish = finishReason(finishReason);
+    if (finish != null) {
+      span.setAttribute(key(prefix, "finish_reason"), finish);
     }
+    int[] remaining = {allowance};
+    String content = telemetry.content(message.text(), allowance);
+    if (content != null && !content.isEmpty()) {
+      span.setAttribute(key(prefix, "content"), content);
+      remaining[0] -= content.length();
+    }
+    toolCalls(span, prefix, message, remaining, telemetry);
+  }
+
+  /** {@code llm.request.functions.N.{name,description,parameters}} of the tools offered. */
+  static void functions(
+      Span span,
+      @Nullable List<ToolSpecification> tools,
+      int allowance,
+      Instrumentation telemetry) {
+    if (tools == null) {
+      return;
+    }
+    int remaining = allowance;
+    for (int i = 0; i < tools.size() && i < MAX_PROMPTS && remaining > 0; i++) {
+      ToolSpecification tool = tools.get(i);
+      String prefix = "llm.request.functions." + i + ".";
+      span.setAttribute(key(prefix, "name"), tool.name());
+      String description = telemetry.content(tool.description(), remaining);
+      if (description != null) {
+        span.setAttribute(key(prefix, "description"), description);
+        remaining -= description.length();
+      }
+      String parameters = parametersJson(tool);
+      if (parameters != null
+          && parameters.length() <= Math.min(remaining, telemetry.maxContentLength())) {
+        span.setAttribute(key(prefix, "parameters"), parameters);
+        remaining -= parameters.length();
+      }
+    }
+  }
+
+  /** OpenAI's own finish reason values, which OpenLLMetry records as they come. */
+  @Nullable
+  static String finishReason(@Nullable FinishReason reason) {
+    if (reason == null) {
+      return null;
+    }
+    switch (reason.name()) {
+      case "TOOL_EXECUTION":
+        return "tool_calls";
+      default:
+        return reason.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static void toolCalls(
+      Span span, String prefix, AiMessage message, int[] remaining, Instrumentation telemetry) {
+    if (!message.hasToolExecutionRequests()) {
+      return;
+    }
+    List<ToolExecutionRequest> requests = message.toolExecutionRequests();
+    for (int j = 0; j < requests.size() && j < MAX_TOOL_CALLS; j++) {
+      ToolExecutionRequest request = requests.get(j);
+      String callPrefix = prefix + "tool_calls." + j + ".";
+      if (request.id() != null) {
+        span.setAttribute(key(callPrefix, "id"), request.id());
+      }
+      if (request.name() != null) {
+        span.setAttribute(key(callPrefix, "name"), request.name());
+      }
+      // The JSON text as the model sent it (OpenLLMetry records it so).
+      String arguments = telemetry.content(request.arguments(), Math.max(1, remaining[0]));
+      if (arguments != null) {
+        span.setAttribute(key(callPrefix, "arguments"), arguments);
+        remaining[0] -= arguments.length();
+      }
+    }
+  }
+
+  /** The tool's parameters as JSON Schema text, or null when LangChain4j cannot give them. */
+  @Nullable
+  private static String parametersJson(ToolSpecification tool) {
+    if (tool.parameters() == null) {
+      return null;
+    }
+    try {
+      JsonWriter json = new JsonWriter(256);
+      write(json, JsonSchemaElementUtils.toMap(tool.parameters()));
+      return json.toString();
+    } catch (RuntimeException | LinkageError e) {
+      // LangChain4j's internal helper moved or a schema nests too deep: no parameters key.
+      return null;
+    }
+  }
+
+  private static void write(JsonWriter json, @Nullable Object value) {
+    if (value instanceof Map) {
+      json.beginObject();
+      for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+        json.escapedName(String.valueOf(entry.getKey()));
+        write(json, entry.getValue());
+      }
+      json.endObject();
+    } else if (value instanceof Iterable) {
+      json.beginArray();
+      for (Object item : (Iterable<?>) value) {
+        write(json, item);
+      }
+      json.endArray();
+    } else if (value instanceof Boolean) {
+      json.rawValue(value.toString());
+    } else if (value instanceof Long || value instanceof Integer) {
+      json.value(((Number) value).longValue());
+    } else if (value instanceof Number) {
+      json.value(((Number) value).doubleValue());
+    } else {
+      json.value(value == null ? null : String.valueOf(value));
+    }
+  }
+
+  private static AttributeKey<String> key(String prefix, String name) {
+    String key = prefix + name;
+    AttributeKey<String> cached = keys.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    AttributeKey<String> created = AttributeKey.stringKey(key);
+    // Indexes are bounded (MAX_PROMPTS, MAX_TOOL_CALLS), so the cache is too.
+    keys.putIfAbsent(key, created);
+    return created;
   }
 
   private static String role(ChatMessage message) {
@@ -69,7 +250,7 @@ final class OpenLlmetryAttributes {
     if (message instanceof ToolExecutionResultMessage) {
       return "tool";
     }
-    return message.type().name().toLowerCase(java.util.Locale.ROOT);
+    return message.type().name().toLowerCase(Locale.ROOT);
   }
 
   @Nullable
@@ -97,35 +278,5 @@ final class OpenLlmetryAttributes {
       return ((ToolExecutionResultMessage) message).text();
     }
     return null;
-  }
-
-  /** {@code prefix + N + ".role"} and {@code ".content"} keys, cached for the first indexes. */
-  private static final class IndexedKeys {
-    private final String prefix;
-    private final AttributeKey<String>[] roles;
-    private final AttributeKey<String>[] contents;
-
-    @SuppressWarnings("unchecked")
-    IndexedKeys(String prefix) {
-      this.prefix = prefix;
-      roles = new AttributeKey[CACHED_INDEXES];
-      contents = new AttributeKey[CACHED_INDEXES];
-      for (int i = 0; i < CACHED_INDEXES; i++) {
-        roles[i] = AttributeKey.stringKey(prefix + i + ".role");
-        contents[i] = AttributeKey.stringKey(prefix + i + ".content");
-      }
-    }
-
-    AttributeKey<String> role(int index) {
-      return index < CACHED_INDEXES
-          ? roles[index]
-          : AttributeKey.stringKey(prefix + index + ".role");
-    }
-
-    AttributeKey<String> content(int index) {
-      return index < CACHED_INDEXES
-          ? contents[index]
-          : AttributeKey.stringKey(prefix + index + ".content");
-    }
   }
 }

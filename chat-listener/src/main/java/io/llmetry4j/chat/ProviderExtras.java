@@ -18,5 +18,9 @@ final class ProviderExtras {
   static final NoArgMethod CACHE_CREATION_INPUT_TOKENS =
       new NoArgMethod("cacheCreationInputTokens");
 
+  // OpenAI's parameters and response metadata.
+  static final NoArgMethod SERVICE_TIER = new NoArgMethod("serviceTier");
+  static final NoArgMethod SYSTEM_FINGERPRINT = new NoArgMethod("systemFingerprint");
+
   private ProviderExtras() {}
 }

@@ -9,6 +9,7 @@ import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.AgentContext;
 import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
@@ -54,7 +55,8 @@ public final class TracingChatModelListener implements ChatModelListener {
         Operation.<ChatSpan, ChatResponse>builder(
                 instrumentation, SpanKind.CLIENT, call -> call.entry.spanName)
             .addExtractor(
-                new ChatExtractor(instrumentation, builder.serverAddress, builder.serverPort))
+                new ChatExtractor(
+                    instrumentation, builder.serverAddress, builder.serverPort, builder.baseUrl))
             .metrics(
                 GenAiOperationMetrics.<ChatSpan, ChatResponse>builder(
                         instrumentation.metrics(), call -> call.entry.metricAttributes)
@@ -91,13 +93,20 @@ public final class TracingChatModelListener implements ChatModelListener {
           providerName != null ? providerName : ProviderNames.providerName(context.modelProvider());
       Context parent = Context.current();
       StreamingCall streaming = StreamingCall.from(parent);
+      AgentContext agent = AgentContext.from(parent);
+      if (agent != null) {
+        agent.reportProvider(provider);
+      }
       ChatSpan chatSpan =
           new ChatSpan(
               request,
               provider,
               modelEntries.get(provider, request.modelName()),
               streaming != null,
+              agent == null ? null : agent.conversationId(),
               operation);
+      chatSpan.openAiClient =
+          context.modelProvider() != null && context.modelProvider().name().contains("OPEN_AI");
       chatSpan.started(operation.start(parent, chatSpan));
       attributes.put(stateKey, chatSpan);
       if (streaming != null) {
@@ -147,6 +156,7 @@ public final class TracingChatModelListener implements ChatModelListener {
     @Nullable private String providerName;
     @Nullable private String serverAddress;
     @Nullable private Integer serverPort;
+    @Nullable private String baseUrl;
 
     private Builder(LlmTelemetry telemetry) {
       this.telemetry = requireNonNull(telemetry, "telemetry");
@@ -188,7 +198,11 @@ public final class TracingChatModelListener implements ChatModelListener {
         throw new IllegalArgumentException(
             "server base URL must be http(s) with a host, or give the port: server(address, port)");
       }
-      return server(host, port);
+      server(host, port);
+      // OpenLLMetry's gen_ai.openai.api_base (compat mode) is the base URL, ending in '/'.
+      String text = baseUrl.toString();
+      this.baseUrl = text.endsWith("/") ? text : text + "/";
+      return this;
     }
 
     public TracingChatModelListener build() {

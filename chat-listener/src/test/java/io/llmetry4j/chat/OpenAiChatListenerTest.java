@@ -16,6 +16,7 @@ import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
+import io.llmetry4j.core.testing.SemconvSpans;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -101,8 +102,12 @@ class OpenAiChatListenerTest {
                                 equalTo(SemconvAttributes.GEN_AI_USAGE_OUTPUT_TOKENS, 17L),
                                 equalTo(
                                     SemconvAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 64L),
+                                equalTo(SemconvAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 5L),
+                                equalTo(ChatAttributes.OPENAI_RESPONSE_SERVICE_TIER, "default"),
                                 equalTo(
-                                    SemconvAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 5L))));
+                                    ChatAttributes.OPENAI_RESPONSE_SYSTEM_FINGERPRINT,
+                                    "fp_0ba0d124f1"))));
+    SemconvSpans.assertConforms(otel.getSpans().get(0), "span.openai.inference.client");
   }
 
   @Test
@@ -117,26 +122,32 @@ class OpenAiChatListenerTest {
         .isEqualTo(
             "[{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_weather_sf\","
                 + "\"name\":\"get_current_weather\",\"arguments\":"
-                + "\"{\\\"location\\\":\\\"San Francisco\\\",\\\"unit\\\":\\\"fahrenheit\\\"}\"}],"
+                + "{\"location\":\"San Francisco\",\"unit\":\"fahrenheit\"}}],"
                 + "\"finish_reason\":\"tool_call\"}]");
-    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_SYSTEM_INSTRUCTIONS))
-        .isEqualTo("[{\"type\":\"text\",\"content\":\"You are a weather assistant.\"}]");
+    // OpenAI takes the system message as part of the chat history: semconv wants it in the input
+    // messages, not in gen_ai.system_instructions.
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_SYSTEM_INSTRUCTIONS)).isNull();
     assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_INPUT_MESSAGES))
         .isEqualTo(
-            "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
+            "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\","
+                + "\"content\":\"You are a weather assistant.\"}]},"
+                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\","
                 + "\"content\":\"What is the weather in San Francisco?\"}]}]");
     assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_TOOL_DEFINITIONS))
         .isEqualTo(
             "[{\"type\":\"function\",\"name\":\"get_current_weather\","
                 + "\"description\":\"Current weather of a city\"}]");
-    assertThat(ContentSchemas.assertValid(span)).isEqualTo(4);
+    assertThat(ContentSchemas.assertValid(span)).isEqualTo(3);
+    SemconvSpans.assertConforms(span, "span.openai.inference.client");
   }
 
   @Test
-  void images_are_uri_parts_or_a_placeholder_and_never_inline_base64() {
+  void images_are_uri_parts_blob_parts_or_an_omitted_blob_part_when_too_large() {
     String base64 =
         java.util.Base64.getEncoder()
             .encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+    // Over the per-value limit (16 KiB): cut base64 would be no image, so it is left out.
+    String large = java.util.Base64.getEncoder().encodeToString(new byte[20_000]);
     model(
             TracingChatModelListener.create(
                 LlmTelemetry.builder(otel.getOpenTelemetry()).captureContent(true).build()))
@@ -147,7 +158,8 @@ class OpenAiChatListenerTest {
                         dev.langchain4j.data.message.TextContent.from("What is in these images?"),
                         dev.langchain4j.data.message.ImageContent.from(
                             "https://example.com/cat.png"),
-                        dev.langchain4j.data.message.ImageContent.from(base64, "image/png")))
+                        dev.langchain4j.data.message.ImageContent.from(base64, "image/png"),
+                        dev.langchain4j.data.message.ImageContent.from(large, "image/jpeg")))
                 .build());
 
     String input =
@@ -157,9 +169,38 @@ class OpenAiChatListenerTest {
             "[{\"role\":\"user\",\"parts\":["
                 + "{\"type\":\"text\",\"content\":\"What is in these images?\"},"
                 + "{\"type\":\"uri\",\"modality\":\"image\",\"uri\":\"https://example.com/cat.png\"},"
-                + "{\"type\":\"text\",\"content\":\"[inline data omitted]\"}]}]")
-        .doesNotContain(base64);
+                + "{\"type\":\"blob\",\"modality\":\"image\",\"mime_type\":\"image/png\","
+                + "\"content\":\""
+                + base64
+                + "\"},"
+                + "{\"type\":\"llmetry4j.omitted_blob\",\"modality\":\"image\","
+                + "\"mime_type\":\"image/jpeg\",\"size\":"
+                + large.length()
+                + "}]}]")
+        .doesNotContain(large.substring(0, 100));
     ContentSchemas.assertValid(otel.getSpans().get(0));
+  }
+
+  @Test
+  void a_requested_service_tier_is_recorded_unless_it_is_auto() {
+    ChatModel model =
+        model(TracingChatModelListener.create(LlmTelemetry.create(otel.getOpenTelemetry())));
+    for (String tier : List.of("flex", "auto")) {
+      model.chat(
+          ChatRequest.builder()
+              .messages(UserMessage.from("Hi"))
+              .parameters(
+                  dev.langchain4j.model.openai.OpenAiChatRequestParameters.builder()
+                      .serviceTier(tier)
+                      .build())
+              .build());
+    }
+
+    List<SpanData> spans = otel.getSpans();
+    assertThat(spans.get(0)).hasAttribute(ChatAttributes.OPENAI_REQUEST_SERVICE_TIER, "flex");
+    assertThat(spans.get(1).getAttributes().get(ChatAttributes.OPENAI_REQUEST_SERVICE_TIER))
+        .isNull();
+    assertThat(spans.get(1)).hasAttribute(ChatAttributes.OPENAI_RESPONSE_SERVICE_TIER, "default");
   }
 
   @Test

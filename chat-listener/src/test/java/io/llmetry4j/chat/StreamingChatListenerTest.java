@@ -230,6 +230,21 @@ class StreamingChatListenerTest {
     assertThat(span.getEvents())
         .extracting(e -> e.getName())
         .contains("llmetry4j.stream.cancelled");
+    assertThat(span)
+        .hasAttribute(SemconvAttributes.ERROR_TYPE, ChatSpan.CANCELLED_ERROR_TYPE)
+        .hasStatus(io.opentelemetry.sdk.trace.data.StatusData.unset());
+    // Not a success in the duration metric: its one point carries error.type=cancelled.
+    io.opentelemetry.sdk.metrics.data.MetricData duration =
+        otel.getMetrics().stream()
+            .filter(m -> m.getName().equals("gen_ai.client.operation.duration"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(duration.getHistogramData().getPoints())
+        .singleElement()
+        .satisfies(
+            point ->
+                assertThat(point.getAttributes().get(SemconvAttributes.ERROR_TYPE))
+                    .isEqualTo(ChatSpan.CANCELLED_ERROR_TYPE));
   }
 
   @Test

@@ -37,6 +37,12 @@ public final class LlmTelemetry {
   /** Default of {@link Builder#maxContentLength(int)}: characters kept per captured value. */
   public static final int DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024;
 
+  /**
+   * Default of {@link Builder#spanContentBudget(int)}: characters of content one span carries over
+   * all its content attributes.
+   */
+  public static final int DEFAULT_SPAN_CONTENT_BUDGET = 64 * 1024;
+
   static {
     Instrumentation.registerAccess(telemetry -> telemetry.instrumentation);
   }
@@ -47,11 +53,20 @@ public final class LlmTelemetry {
   private final Instrumentation instrumentation;
   private final Operation<Workflow, Object> workflowOperation;
 
+  private final ContentCapture contentCapture;
+  private final boolean latestExperimental;
+
   private LlmTelemetry(
-      OpenTelemetry openTelemetry, ContentPolicy contentPolicy, boolean openLlmetryCompat) {
+      OpenTelemetry openTelemetry,
+      ContentPolicy contentPolicy,
+      ContentCapture contentCapture,
+      boolean openLlmetryCompat,
+      boolean latestExperimental) {
     this.openTelemetry = openTelemetry;
     this.contentPolicy = contentPolicy;
+    this.contentCapture = contentCapture;
     this.openLlmetryCompat = openLlmetryCompat;
+    this.latestExperimental = latestExperimental;
     this.instrumentation =
         new Instrumentation(
             openTelemetry
@@ -65,10 +80,23 @@ public final class LlmTelemetry {
                 .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
                 .build(),
             contentPolicy,
-            openLlmetryCompat);
+            new Instrumentation.Options(
+                contentCapture.onSpans(),
+                contentCapture.onEvents(),
+                openLlmetryCompat,
+                latestExperimental),
+            openTelemetry.getLogsBridge().get(INSTRUMENTATION_NAME));
     this.workflowOperation =
         Operation.<Workflow, Object>builder(instrumentation, SpanKind.INTERNAL, Workflow::spanName)
-            .addExtractor(new Workflow.Attributes(openLlmetryCompat))
+            .addExtractor(new Workflow.Attributes(instrumentation))
+            .metrics(
+                (workflow, result, errorType, seconds) -> {
+                  if (!workflow.isTask()) {
+                    instrumentation
+                        .metrics()
+                        .recordWorkflowDuration(seconds, workflow.name(), errorType);
+                  }
+                })
             .build();
   }
 
@@ -97,7 +125,21 @@ public final class LlmTelemetry {
    * off.
    */
   public boolean captureContent() {
-    return contentPolicy.capture();
+    return contentCapture.onSpans();
+  }
+
+  /** Where captured content goes: nowhere (the default), spans, events, or both. */
+  public ContentCapture contentCapture() {
+    return contentCapture;
+  }
+
+  /**
+   * Whether the newest, unreleased GenAI conventions are emitted instead of semconv 1.41.1 ({@code
+   * OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental} or {@link
+   * Builder#semconvLatestExperimental}).
+   */
+  public boolean semconvLatestExperimental() {
+    return latestExperimental;
   }
 
   /**
@@ -112,6 +154,11 @@ public final class LlmTelemetry {
   /** Characters kept per captured value; longer values are cut and end with a marker. */
   public int maxContentLength() {
     return contentPolicy.maxLength();
+  }
+
+  /** Characters of content one span carries at most, over all its content attributes. */
+  public int spanContentBudget() {
+    return contentPolicy.spanBudget();
   }
 
   /**
@@ -129,7 +176,15 @@ public final class LlmTelemetry {
 
   @Override
   public String toString() {
-    return "LlmTelemetry{" + contentPolicy + ", openLlmetryCompat=" + openLlmetryCompat + '}';
+    return "LlmTelemetry{"
+        + contentCapture
+        + ", "
+        + contentPolicy
+        + ", openLlmetryCompat="
+        + openLlmetryCompat
+        + ", semconvLatestExperimental="
+        + latestExperimental
+        + '}';
   }
 
   /** The llmetry4j version, the instrumentation scope version of its spans. */
@@ -157,9 +212,12 @@ public final class LlmTelemetry {
   /** Builder of {@link LlmTelemetry}. */
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
-    private boolean captureContent;
+    private ContentCapture contentCapture = ContentCapture.NO_CONTENT;
+    @Nullable private Boolean latestExperimental;
     private boolean openLlmetryCompat;
     private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
+    private int spanContentBudget = DEFAULT_SPAN_CONTENT_BUDGET;
+    @Nullable private Integer attributeValueLengthLimit;
     @Nullable private Function<String, String> contentRedactor;
 
     private Builder(OpenTelemetry openTelemetry) {
@@ -171,7 +229,30 @@ public final class LlmTelemetry {
      * default. <b>Privacy:</b> turn it on only where the telemetry backend may hold that data.
      */
     public Builder captureContent(boolean captureContent) {
-      this.captureContent = captureContent;
+      this.contentCapture = captureContent ? ContentCapture.SPAN_ONLY : ContentCapture.NO_CONTENT;
+      return this;
+    }
+
+    /**
+     * Where captured content goes, in the terms of OpenTelemetry's GenAI instrumentations ({@code
+     * OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT}): on span attributes, on the {@code
+     * gen_ai.client.inference.operation.details} event (a log record in the chat span's context),
+     * or both. {@link #captureContent(boolean) captureContent(true)} is {@code SPAN_ONLY}.
+     */
+    public Builder captureContent(ContentCapture contentCapture) {
+      this.contentCapture = requireNonNull(contentCapture, "contentCapture");
+      return this;
+    }
+
+    /**
+     * Emits the newest, unreleased GenAI conventions ({@code
+     * open-telemetry/semantic-conventions-genai}, the snapshot the README names) instead of semconv
+     * 1.41.1. By default on when {@code OTEL_SEMCONV_STABILITY_OPT_IN} (system property {@code
+     * otel.semconv-stability.opt-in}) lists {@code gen_ai_latest_experimental}, as the conventions'
+     * transition rule says.
+     */
+    public Builder semconvLatestExperimental(boolean latestExperimental) {
+      this.latestExperimental = latestExperimental;
       return this;
     }
 
@@ -186,6 +267,38 @@ public final class LlmTelemetry {
             "maxContentLength must be at least 1, was " + maxContentLength);
       }
       this.maxContentLength = maxContentLength;
+      return this;
+    }
+
+    /**
+     * Characters of content one span may carry over all its content attributes (default {@value
+     * LlmTelemetry#DEFAULT_SPAN_CONTENT_BUDGET}), so that a long conversation never makes a span
+     * too large to export. A chat span keeps the newest messages that fit and a marker message
+     * saying how many older ones were left out; every value stays valid JSON. A single value is at
+     * most half of it.
+     */
+    public Builder spanContentBudget(int spanContentBudget) {
+      if (spanContentBudget < 1024) {
+        throw new IllegalArgumentException(
+            "spanContentBudget must be at least 1024, was " + spanContentBudget);
+      }
+      this.spanContentBudget = spanContentBudget;
+      return this;
+    }
+
+    /**
+     * The SDK's attribute value length limit, when the application's SDK sets one: the content
+     * budget then stays under it, so that the SDK never cuts a JSON value. By default it is read
+     * from {@code otel.span.attribute.value.length.limit} / {@code
+     * otel.attribute.value.length.limit} (system properties, or the {@code OTEL_*} environment
+     * variables).
+     */
+    public Builder attributeValueLengthLimit(int limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException(
+            "attributeValueLengthLimit must be at least 1, was " + limit);
+      }
+      this.attributeValueLengthLimit = limit;
       return this;
     }
 
@@ -208,11 +321,59 @@ public final class LlmTelemetry {
       return this;
     }
 
+    private static boolean latestExperimentalFromEnvironment() {
+      String value = System.getProperty("otel.semconv-stability.opt-in");
+      if (value == null) {
+        value = System.getenv("OTEL_SEMCONV_STABILITY_OPT_IN");
+      }
+      if (value == null) {
+        return false;
+      }
+      for (String entry : value.split(",")) {
+        if (entry.trim().equals("gen_ai_latest_experimental")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private int attributeLimit() {
+      if (attributeValueLengthLimit != null) {
+        return attributeValueLengthLimit;
+      }
+      for (String key :
+          new String[] {
+            "otel.span.attribute.value.length.limit", "otel.attribute.value.length.limit"
+          }) {
+        String value = System.getProperty(key);
+        if (value == null) {
+          value = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+        }
+        if (value != null && !value.isBlank()) {
+          try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit > 0) {
+              return limit;
+            }
+          } catch (NumberFormatException e) {
+            // The SDK reports its own setting; llmetry4j keeps its budget.
+          }
+        }
+      }
+      return Integer.MAX_VALUE;
+    }
+
     public LlmTelemetry build() {
       return new LlmTelemetry(
           openTelemetry,
-          new ContentPolicy(captureContent, maxContentLength, contentRedactor),
-          openLlmetryCompat);
+          new ContentPolicy(
+              contentCapture != ContentCapture.NO_CONTENT,
+              maxContentLength,
+              Math.min(spanContentBudget, attributeLimit()),
+              contentRedactor),
+          contentCapture,
+          openLlmetryCompat,
+          latestExperimental != null ? latestExperimental : latestExperimentalFromEnvironment());
     }
   }
 }

@@ -3,16 +3,22 @@ package io.llmetry4j.core;
 import static java.util.Objects.requireNonNull;
 
 import io.llmetry4j.core.internal.AssociationKeys;
+import io.llmetry4j.core.internal.EntityJson;
+import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TraceloopAttributes;
+import io.llmetry4j.core.internal.WorkflowContext;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.annotation.Nullable;
 
 /**
  * A unit of work of your own around LLM calls: a workflow ({@link LlmTelemetry#workflow}, span
@@ -40,6 +46,7 @@ public final class Workflow {
   private final String name;
   private final boolean task;
   private final List<String[]> associations = new ArrayList<>();
+  @Nullable private Object[] input;
 
   Workflow(LlmTelemetry telemetry, String name, boolean task) {
     this.telemetry = telemetry;
@@ -67,6 +74,16 @@ public final class Workflow {
     return associate(AssociationKeys.PROPERTY_PREFIX + requireNonNull(key, "key"), value);
   }
 
+  /**
+   * What the workflow or task was given, for OpenLLMetry's {@code traceloop.entity.input} ({@code
+   * {"args": [...], "kwargs": {}}}, each argument as its text) in compatibility mode with content
+   * capture on; its result becomes {@code traceloop.entity.output}.
+   */
+  public Workflow input(Object... args) {
+    this.input = requireNonNull(args, "args").clone();
+    return this;
+  }
+
   private Workflow associate(String attribute, String value) {
     associations.add(new String[] {attribute, requireNonNull(value, "value")});
     return this;
@@ -75,13 +92,46 @@ public final class Workflow {
   /** Runs {@code body} inside the span and returns its result. */
   public <T> T call(Callable<T> body) throws Exception {
     requireNonNull(body, "body");
-    return telemetry.workflowOperation().call(contextWithAssociations(), this, body::call);
+    if (!telemetry.openLlmetryCompat()) {
+      return telemetry.workflowOperation().call(contextWithAssociations(), this, body::call);
+    }
+    // The body runs inside this workflow or task (for traceloop.workflow.name / entity.path on
+    // its spans); the span itself carries the path of its ancestors, as OpenLLMetry's does.
+    return telemetry
+        .workflowOperation()
+        .call(
+            contextWithAssociations(),
+            this,
+            () -> {
+              try (Scope ignored = entered(Context.current()).makeCurrent()) {
+                return body.call();
+              }
+            });
   }
 
   /** Runs {@code body} inside the span. */
   public void run(Runnable body) {
     requireNonNull(body, "body");
-    telemetry.workflowOperation().run(contextWithAssociations(), this, body::run);
+    if (!telemetry.openLlmetryCompat()) {
+      telemetry.workflowOperation().run(contextWithAssociations(), this, body::run);
+      return;
+    }
+    telemetry
+        .workflowOperation()
+        .run(
+            contextWithAssociations(),
+            this,
+            () -> {
+              try (Scope ignored = entered(Context.current()).makeCurrent()) {
+                body.run();
+              }
+            });
+  }
+
+  private Context entered(Context context) {
+    return task
+        ? WorkflowContext.enterTask(context, name)
+        : WorkflowContext.enterWorkflow(context, name);
   }
 
   private Context contextWithAssociations() {
@@ -96,16 +146,26 @@ public final class Workflow {
     return current.with(baggage.build());
   }
 
+  String name() {
+    return name;
+  }
+
+  boolean isTask() {
+    return task;
+  }
+
   String spanName() {
     return task ? name : "invoke_workflow " + name;
   }
 
   /** The attributes of workflow and task spans. */
   static final class Attributes implements Operation.Extractor<Workflow, Object> {
+    private final Instrumentation instrumentation;
     private final boolean openLlmetryCompat;
 
-    Attributes(boolean openLlmetryCompat) {
-      this.openLlmetryCompat = openLlmetryCompat;
+    Attributes(Instrumentation instrumentation) {
+      this.instrumentation = instrumentation;
+      this.openLlmetryCompat = instrumentation.openLlmetryCompat();
     }
 
     @Override
@@ -126,6 +186,25 @@ public final class Workflow {
             .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
         if (!workflow.task) {
           builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, name);
+        }
+      }
+    }
+
+    @Override
+    public void onRecordingStart(Span span, Workflow workflow) {
+      if (openLlmetryCompat && workflow.input != null && instrumentation.captureContent()) {
+        span.setAttribute(
+            TraceloopAttributes.ENTITY_INPUT, EntityJson.input(workflow.input, instrumentation));
+      }
+    }
+
+    @Override
+    public void onEnd(
+        Span span, Workflow workflow, @Nullable Object result, @Nullable Throwable error) {
+      if (openLlmetryCompat && result != null && instrumentation.captureContent()) {
+        String output = EntityJson.output(result, instrumentation);
+        if (output != null) {
+          span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, output);
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.llmetry4j.store;
 
 import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
@@ -9,6 +10,7 @@ import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.NoArgMethod;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -21,25 +23,42 @@ import javax.annotation.Nullable;
  * the number of texts embedded by the call; the response is LangChain4j's {@link Response} of one
  * embedding or of a list of them.
  */
-final class EmbeddingsOperation implements Operation.Extractor<Integer, Object> {
+final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperation.Call, Object> {
 
   /** Extension: how many texts one call embedded. */
   static final AttributeKey<Long> BATCH_SIZE =
       AttributeKey.longKey("llmetry4j.embeddings.batch_size");
 
+  /** Inputs that get OpenLLMetry's indexed prompt keys at most. */
+  private static final int MAX_PROMPTS = 32;
+
   // EmbeddingResponse (LangChain4j 1.18+), read by name: the floor of the range lacks the type.
   private static final NoArgMethod EMBEDDINGS = new NoArgMethod("embeddings");
   private static final NoArgMethod TOKEN_USAGE = new NoArgMethod("tokenUsage");
 
+  /** One call: how many texts it embeds, and what it was given (read for compat content only). */
+  static final class Call {
+    final int count;
+    @Nullable final Object input;
+
+    Call(int count, @Nullable Object input) {
+      this.count = count;
+      this.input = input;
+    }
+  }
+
+  private final Instrumentation instrumentation;
   private final String provider;
   @Nullable private final String modelName;
 
-  private EmbeddingsOperation(String provider, @Nullable String modelName) {
+  private EmbeddingsOperation(
+      Instrumentation instrumentation, String provider, @Nullable String modelName) {
+    this.instrumentation = instrumentation;
     this.provider = provider;
     this.modelName = modelName;
   }
 
-  static Operation<Integer, Object> create(
+  static Operation<Call, Object> create(
       Instrumentation instrumentation, String provider, @Nullable String modelName) {
     GenAiMetricAttributes metricAttributes =
         new GenAiMetricAttributes(
@@ -47,10 +66,10 @@ final class EmbeddingsOperation implements Operation.Extractor<Integer, Object> 
     String spanName = modelName == null ? "embeddings" : "embeddings " + modelName;
     // In-process models (ONNX in the JVM) call no remote service.
     SpanKind kind = EmbeddingModels.isInProcess(provider) ? SpanKind.INTERNAL : SpanKind.CLIENT;
-    return Operation.<Integer, Object>builder(instrumentation, kind, request -> spanName)
-        .addExtractor(new EmbeddingsOperation(provider, modelName))
+    return Operation.<Call, Object>builder(instrumentation, kind, request -> spanName)
+        .addExtractor(new EmbeddingsOperation(instrumentation, provider, modelName))
         .metrics(
-            GenAiOperationMetrics.<Integer, Object>builder(
+            GenAiOperationMetrics.<Call, Object>builder(
                     instrumentation.metrics(), request -> metricAttributes)
                 .inputTokens(EmbeddingsOperation::inputTokens)
                 .build())
@@ -58,19 +77,45 @@ final class EmbeddingsOperation implements Operation.Extractor<Integer, Object> 
   }
 
   @Override
-  public void onStart(SpanBuilder span, Integer inputs) {
+  public void onStart(SpanBuilder span, Call call) {
     span.setAttribute(
             SemconvAttributes.GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.EMBEDDINGS)
         .setAttribute(SemconvAttributes.GEN_AI_PROVIDER_NAME, provider);
     if (modelName != null) {
       span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_MODEL, modelName);
     }
-    span.setAttribute(BATCH_SIZE, inputs.longValue());
+    span.setAttribute(BATCH_SIZE, (long) call.count);
+    if (instrumentation.openLlmetryCompat()) {
+      span.setAttribute(TraceloopAttributes.GEN_AI_SYSTEM, TraceloopAttributes.system(provider))
+          .setAttribute(TraceloopAttributes.LLM_REQUEST_TYPE, "embedding")
+          .setAttribute(TraceloopAttributes.LLM_IS_STREAMING, false);
+    }
+  }
+
+  /** OpenLLMetry's {@code gen_ai.prompt.N.content}: the texts embedded (compat, content on). */
+  @Override
+  public void onRecordingStart(Span span, Call call) {
+    if (!instrumentation.openLlmetryCompat() || !instrumentation.captureContent()) {
+      return;
+    }
+    List<?> inputs = call.input instanceof List ? (List<?>) call.input : List.of(call.input);
+    int remaining = instrumentation.spanContentBudget();
+    for (int i = 0; i < inputs.size() && i < MAX_PROMPTS && remaining > 0; i++) {
+      Object input = inputs.get(i);
+      String text = input instanceof TextSegment ? ((TextSegment) input).text() : null;
+      if (input instanceof String) {
+        text = (String) input;
+      }
+      String content = instrumentation.content(text, remaining);
+      if (content != null) {
+        span.setAttribute(AttributeKey.stringKey("gen_ai.prompt." + i + ".content"), content);
+        remaining -= content.length();
+      }
+    }
   }
 
   @Override
-  public void onEnd(
-      Span span, Integer inputs, @Nullable Object response, @Nullable Throwable error) {
+  public void onEnd(Span span, Call call, @Nullable Object response, @Nullable Throwable error) {
     if (response == null) {
       return;
     }
@@ -86,6 +131,10 @@ final class EmbeddingsOperation implements Operation.Extractor<Integer, Object> 
     Long input = inputTokens(response);
     if (input != null) {
       span.setAttribute(SemconvAttributes.GEN_AI_USAGE_INPUT_TOKENS, input);
+      if (instrumentation.openLlmetryCompat()) {
+        span.setAttribute(TraceloopAttributes.GEN_AI_USAGE_PROMPT_TOKENS, input)
+            .setAttribute(TraceloopAttributes.LLM_USAGE_TOTAL_TOKENS, input);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.llmetry4j.store;
 
+import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingSearchResult;
@@ -42,9 +43,22 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
   static final AttributeKey<String> VECTOR_FILTER =
       AttributeKey.stringKey("llmetry4j.vector.query.filter");
 
-  /** OpenLLMetry's name of the top k (its VECTOR_DB_QUERY_TOP_K), in compatibility mode only. */
+  // OpenLLMetry's vector-DB keys (its semantic-conventions-ai), in compatibility mode only.
   static final AttributeKey<Long> OPENLLMETRY_VECTOR_TOP_K =
       AttributeKey.longKey("db.vector.query.top_k");
+  static final AttributeKey<String> OPENLLMETRY_DB_SYSTEM = AttributeKey.stringKey("db.system");
+  static final AttributeKey<String> OPENLLMETRY_DB_OPERATION =
+      AttributeKey.stringKey("db.operation");
+  static final String OPENLLMETRY_RESULT_EVENT = "db.query.result";
+  static final AttributeKey<String> OPENLLMETRY_RESULT_ID =
+      AttributeKey.stringKey("db.query.result.id");
+  static final AttributeKey<Double> OPENLLMETRY_RESULT_SCORE =
+      AttributeKey.doubleKey("db.query.result.score");
+  static final AttributeKey<String> OPENLLMETRY_RESULT_DOCUMENT =
+      AttributeKey.stringKey("db.query.result.document");
+
+  /** Matches that get OpenLLMetry's result event at most. */
+  private static final int MAX_RESULT_EVENTS = 32;
 
   /** One call on the store. */
   static final class Request {
@@ -161,6 +175,10 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
     if (request.batchSize >= 2) {
       span.setAttribute(SemconvAttributes.DB_OPERATION_BATCH_SIZE, (long) request.batchSize);
     }
+    if (instrumentation.openLlmetryCompat()) {
+      span.setAttribute(OPENLLMETRY_DB_SYSTEM, systemName)
+          .setAttribute(OPENLLMETRY_DB_OPERATION, request.operation);
+    }
     if (request.search != null) {
       span.setAttribute(VECTOR_TOP_K, (long) request.search.maxResults());
       span.setAttribute(VECTOR_MIN_SCORE, request.search.minScore());
@@ -202,14 +220,43 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
     if (instrumentation.captureContent() && !matches.isEmpty()) {
       Double top = null;
       for (EmbeddingMatch<?> match : matches) {
-        if (match.score() != null && (top == null || match.score() > top)) {
-          top = match.score();
+        Double score = match.score();
+        if (score != null && Double.isFinite(score) && (top == null || score > top)) {
+          top = score;
         }
       }
       if (top != null) {
         span.setAttribute(VECTOR_TOP_SCORE, top);
       }
       span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS, documents(matches));
+      if (instrumentation.openLlmetryCompat()) {
+        resultEvents(span, matches);
+      }
+    }
+  }
+
+  /** OpenLLMetry's {@code db.query.result} event per match: id, score, the document's text. */
+  private void resultEvents(Span span, List<? extends EmbeddingMatch<?>> matches) {
+    int remaining = instrumentation.spanContentBudget() / 2;
+    for (int i = 0; i < matches.size() && i < MAX_RESULT_EVENTS; i++) {
+      EmbeddingMatch<?> match = matches.get(i);
+      io.opentelemetry.api.common.AttributesBuilder event =
+          io.opentelemetry.api.common.Attributes.builder();
+      if (match.embeddingId() != null) {
+        event.put(OPENLLMETRY_RESULT_ID, match.embeddingId());
+      }
+      if (match.score() != null && Double.isFinite(match.score())) {
+        event.put(OPENLLMETRY_RESULT_SCORE, match.score());
+      }
+      Object embedded = match.embedded();
+      if (embedded instanceof TextSegment && remaining > 0) {
+        String text = instrumentation.content(((TextSegment) embedded).text(), remaining);
+        if (text != null) {
+          event.put(OPENLLMETRY_RESULT_DOCUMENT, text);
+          remaining -= text.length();
+        }
+      }
+      span.addEvent(OPENLLMETRY_RESULT_EVENT, event.build());
     }
   }
 

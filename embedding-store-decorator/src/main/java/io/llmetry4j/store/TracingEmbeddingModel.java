@@ -50,12 +50,12 @@ public final class TracingEmbeddingModel {
       LlmTelemetry telemetry,
       EmbeddingModel delegate,
       @Nullable String modelNameOverride,
-      @Nullable Operation<Integer, Object> existing) {
+      @Nullable Operation<EmbeddingsOperation.Call, Object> existing) {
     requireNonNull(telemetry, "telemetry");
     requireNonNull(delegate, "delegate");
     String modelName =
         modelNameOverride != null ? modelNameOverride : EmbeddingModels.modelName(delegate);
-    Operation<Integer, Object> operation =
+    Operation<EmbeddingsOperation.Call, Object> operation =
         existing != null
             ? existing
             : EmbeddingsOperation.create(
@@ -71,23 +71,26 @@ public final class TracingEmbeddingModel {
       Method method,
       LlmTelemetry telemetry,
       @Nullable String modelName,
-      Operation<Integer, Object> operation) {
+      Operation<EmbeddingsOperation.Call, Object> operation) {
     if (Forwarding.is(method, "embed", String.class.getName())
         || Forwarding.is(method, "embed", TextSegment.class.getName())) {
       return (model, self, invocation, args) ->
-          operation.call(1, () -> invocation.invoke(model, args));
+          operation.call(
+              new EmbeddingsOperation.Call(1, args[0]), () -> invocation.invoke(model, args));
     }
     if (Forwarding.is(method, "embedAll", List.class.getName())) {
       return (model, self, invocation, args) ->
-          operation.call(sizeOf(args[0]), () -> invocation.invoke(model, args));
+          operation.call(
+              new EmbeddingsOperation.Call(sizeOf(args[0]), args[0]),
+              () -> invocation.invoke(model, args));
     }
     if (Forwarding.is(method, "embed", EMBEDDING_REQUEST)) {
       return (model, self, invocation, args) ->
-          operation.call(sizeOf(INPUTS.read(args[0])), () -> invocation.invoke(model, args));
+          operation.call(inputsOf(args[0]), () -> invocation.invoke(model, args));
     }
     if (Forwarding.is(method, "embedAsync", EMBEDDING_REQUEST)) {
       return (model, self, invocation, args) ->
-          operation.callAsync(sizeOf(INPUTS.read(args[0])), () -> invocation.invoke(model, args));
+          operation.callAsync(inputsOf(args[0]), () -> invocation.invoke(model, args));
     }
     if (method.getName().startsWith("addListener")) {
       // The wrapped model registers the listener; the model it returns stays traced.
@@ -100,6 +103,11 @@ public final class TracingEmbeddingModel {
       };
     }
     return null;
+  }
+
+  private static EmbeddingsOperation.Call inputsOf(@Nullable Object request) {
+    Object inputs = INPUTS.read(request);
+    return new EmbeddingsOperation.Call(sizeOf(inputs), inputs);
   }
 
   private static int sizeOf(@Nullable Object list) {

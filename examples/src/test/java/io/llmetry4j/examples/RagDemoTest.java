@@ -21,7 +21,7 @@ class RagDemoTest {
   static final List<String> EXPECTED_TREE =
       List.of(
           "invoke_workflow answer-question",
-          "└─ invoke_agent Assistant.answer",
+          "└─ invoke_agent Assistant",
           "   ├─ retrieval docs",
           "   │  ├─ embeddings all-minilm-l6-v2",
           "   │  └─ search docs",
@@ -79,7 +79,9 @@ class RagDemoTest {
     assertThat(treeNames(err.toString(StandardCharsets.UTF_8)))
         .isEqualTo(
             EXPECTED_TREE.stream()
-                .map(line -> line.replace("Assistant.answer", "StreamingAssistant.answer"))
+                .map(
+                    line ->
+                        line.replace("invoke_agent Assistant", "invoke_agent StreamingAssistant"))
                 .collect(Collectors.toList()));
   }
 

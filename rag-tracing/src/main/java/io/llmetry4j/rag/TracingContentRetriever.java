@@ -9,9 +9,12 @@ import dev.langchain4j.rag.query.Query;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.LatestGenAiAttributes;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -100,8 +103,15 @@ public final class TracingContentRetriever {
       span.setAttribute(
               SemconvAttributes.GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.RETRIEVAL)
           .setAttribute(SemconvAttributes.GEN_AI_DATA_SOURCE_ID, dataSourceId);
-      if (topK != null) {
+      if (topK != null && instrumentation.latestExperimental()) {
+        span.setAttribute(LatestGenAiAttributes.GEN_AI_RETRIEVAL_TOP_K, topK.longValue());
+      } else if (topK != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_TOP_K, topK.doubleValue());
+      }
+      if (instrumentation.openLlmetryCompat()) {
+        // OpenLLMetry's LangChain instrumentation makes a retriever a task.
+        span.setAttribute(TraceloopAttributes.SPAN_KIND, "task")
+            .setAttribute(TraceloopAttributes.ENTITY_NAME, dataSourceId);
       }
     }
 
@@ -110,6 +120,18 @@ public final class TracingContentRetriever {
       if (query != null) {
         instrumentation.recordContent(
             span, SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, query.text());
+        if (instrumentation.openLlmetryCompat() && instrumentation.captureContent()) {
+          String text = instrumentation.content(query.text());
+          if (text != null) {
+            span.setAttribute(
+                TraceloopAttributes.ENTITY_INPUT,
+                new JsonWriter(text.length() + 16)
+                    .beginObject()
+                    .field("query", text)
+                    .endObject()
+                    .toString());
+          }
+        }
       }
     }
 
@@ -127,6 +149,29 @@ public final class TracingContentRetriever {
       if (instrumentation.captureContent() && count > 0) {
         span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS, documents(contents));
       }
+      if (instrumentation.openLlmetryCompat() && instrumentation.captureContent()) {
+        span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, entityOutput(contents, count));
+      }
+    }
+
+    /** {@code {"documents":[{"page_content":...}],"count":N}}, the texts within half the budget. */
+    private String entityOutput(@Nullable List<Content> contents, int count) {
+      JsonWriter json = new JsonWriter(256).beginObject().name("documents").beginArray();
+      int remaining = instrumentation.spanContentBudget() / 2;
+      if (contents != null) {
+        for (Content content : contents) {
+          String text =
+              content == null || content.textSegment() == null || remaining <= 0
+                  ? null
+                  : instrumentation.content(content.textSegment().text(), remaining);
+          if (text != null) {
+            json.beginObject().field("page_content", text).endObject();
+            remaining -= text.length();
+          }
+        }
+      }
+      json.endArray().name("count").value((long) count);
+      return json.endObject().toString();
     }
   }
 

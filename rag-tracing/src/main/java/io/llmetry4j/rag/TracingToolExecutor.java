@@ -7,6 +7,8 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.AgentContext;
+import io.llmetry4j.core.internal.EntityJson;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
@@ -15,6 +17,7 @@ import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import javax.annotation.Nullable;
 
 /**
@@ -36,12 +39,17 @@ final class TracingToolExecutor {
     requireNonNull(delegate, "delegate");
     String spanName = "execute_tool " + specification.name();
     Instrumentation instrumentation = Instrumentation.of(telemetry);
-    Operation<ToolExecutionRequest, Object> operation =
-        Operation.<ToolExecutionRequest, Object>builder(
-                instrumentation, SpanKind.INTERNAL, request -> spanName)
+    Operation<ToolCall, Object> operation =
+        Operation.<ToolCall, Object>builder(instrumentation, SpanKind.INTERNAL, call -> spanName)
             .addExtractor(
                 new Attributes(instrumentation, specification.name(), specification.description()))
-            .responseErrorType(TracingToolExecutor::errorType)
+            .responseError(TracingToolExecutor::errorType, ERROR_RESULT_DESCRIPTION)
+            .metrics(
+                (call, result, errorType, seconds) ->
+                    instrumentation
+                        .metrics()
+                        .recordToolDuration(
+                            seconds, specification.name(), call.agentName, errorType))
             .build();
     return Forwarding.wrap(
         ToolExecutor.class,
@@ -52,21 +60,40 @@ final class TracingToolExecutor {
                     && method.getParameterTypes()[0] == ToolExecutionRequest.class
                 ? (executor, self, invocation, args) ->
                     operation.call(
-                        (ToolExecutionRequest) args[0], () -> invocation.invoke(executor, args))
+                        new ToolCall((ToolExecutionRequest) args[0]),
+                        () -> invocation.invoke(executor, args))
                 : null);
   }
+
+  /** Status description of a span whose tool returned a result flagged as an error. */
+  static final String ERROR_RESULT_DESCRIPTION = "the tool returned an error result";
 
   /** A result flagged as an error fails the span, though nothing was thrown. */
   @Nullable
   private static String errorType(Object result) {
-    return result instanceof ToolExecutionResult && ((ToolExecutionResult) result).isError()
-        ? "tool_error"
-        : null;
+    return isErrorResult(result) ? "tool_error" : null;
+  }
+
+  private static boolean isErrorResult(@Nullable Object result) {
+    return result instanceof ToolExecutionResult && ((ToolExecutionResult) result).isError();
+  }
+
+  /** One execution: the model's request, and the agent call it belongs to (from the context). */
+  static final class ToolCall {
+    @Nullable final ToolExecutionRequest request;
+    @Nullable final String conversationId;
+    @Nullable final String agentName;
+
+    ToolCall(@Nullable ToolExecutionRequest request) {
+      this.request = request;
+      AgentContext agent = AgentContext.from(Context.current());
+      this.conversationId = agent == null ? null : agent.conversationId();
+      this.agentName = agent == null ? null : agent.agentName();
+    }
   }
 
   /** What an {@code execute_tool} span records. */
-  private static final class Attributes
-      implements Operation.Extractor<ToolExecutionRequest, Object> {
+  private static final class Attributes implements Operation.Extractor<ToolCall, Object> {
     private final Instrumentation instrumentation;
     private final String name;
     @Nullable private final String description;
@@ -78,7 +105,8 @@ final class TracingToolExecutor {
     }
 
     @Override
-    public void onStart(SpanBuilder span, @Nullable ToolExecutionRequest request) {
+    public void onStart(SpanBuilder span, ToolCall call) {
+      ToolExecutionRequest request = call.request;
       span.setAttribute(
               SemconvAttributes.GEN_AI_OPERATION_NAME, SemconvAttributes.OperationName.EXECUTE_TOOL)
           .setAttribute(SemconvAttributes.GEN_AI_TOOL_NAME, name)
@@ -89,34 +117,64 @@ final class TracingToolExecutor {
       if (request != null && request.id() != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ID, request.id());
       }
+      if (call.conversationId != null) {
+        span.setAttribute(SemconvAttributes.GEN_AI_CONVERSATION_ID, call.conversationId);
+      }
+      // The newest conventions name the agent executing the tool.
+      if (call.agentName != null && instrumentation.latestExperimental()) {
+        span.setAttribute(SemconvAttributes.GEN_AI_AGENT_NAME, call.agentName);
+      }
       if (instrumentation.openLlmetryCompat()) {
         span.setAttribute(TraceloopAttributes.SPAN_KIND, "tool")
             .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
       }
     }
 
+    /**
+     * Arguments and result share the span's content budget; in compat mode OpenLLMetry's entity
+     * input and output take the other half.
+     */
+    private int valueLimit() {
+      int budget = instrumentation.spanContentBudget();
+      return instrumentation.openLlmetryCompat() ? budget / 4 : budget / 2;
+    }
+
     @Override
-    public void onRecordingStart(Span span, @Nullable ToolExecutionRequest request) {
-      if (request != null) {
-        instrumentation.recordContent(
-            span, SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, request.arguments());
+    public void onRecordingStart(Span span, ToolCall call) {
+      if (call.request != null && instrumentation.captureContent()) {
+        String arguments = instrumentation.contentJson(call.request.arguments(), valueLimit());
+        if (arguments != null) {
+          span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, arguments);
+        }
+        if (instrumentation.openLlmetryCompat()) {
+          span.setAttribute(
+              TraceloopAttributes.ENTITY_INPUT,
+              EntityJson.input(new Object[] {call.request.arguments()}, instrumentation));
+        }
       }
     }
 
     @Override
     public void onEnd(
-        Span span,
-        @Nullable ToolExecutionRequest request,
-        @Nullable Object result,
-        @Nullable Throwable error) {
-      if (!instrumentation.captureContent() || result == null) {
+        Span span, ToolCall call, @Nullable Object result, @Nullable Throwable error) {
+      // An error result is no result: the span's error says what happened.
+      if (!instrumentation.captureContent() || result == null || isErrorResult(result)) {
         return;
       }
       String text =
           result instanceof ToolExecutionResult
               ? ((ToolExecutionResult) result).resultText()
               : result.toString();
-      instrumentation.recordContent(span, SemconvAttributes.GEN_AI_TOOL_CALL_RESULT, text);
+      String recorded = instrumentation.content(text, valueLimit());
+      if (recorded != null) {
+        span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_RESULT, recorded);
+      }
+      if (instrumentation.openLlmetryCompat() && text != null) {
+        String output = EntityJson.output(text, instrumentation);
+        if (output != null) {
+          span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, output);
+        }
+      }
     }
   }
 }

@@ -71,7 +71,7 @@ class RagContextTest {
     }
 
     List<SpanData> spans = rag.spans.getFinishedSpanItems();
-    SpanData agent = byName(spans, "invoke_agent Assistant.chat").get(0);
+    SpanData agent = byName(spans, "invoke_agent Assistant").get(0);
     assertThat(byName(spans, "retrieval handbook"))
         .singleElement()
         .satisfies(s -> assertThat(s).hasParent(agent));
@@ -121,7 +121,7 @@ class RagContextTest {
         .isEqualTo(
             String.join(
                 "\n",
-                "invoke_agent Assistant.chat",
+                "invoke_agent Assistant",
                 "  chat gpt-4o-mini",
                 "  execute_tool getWeather",
                 "  chat gpt-4o-mini"));
@@ -190,7 +190,7 @@ class RagContextTest {
     assertThat(SpanTree.render(spans))
         .isEqualTo(
             RagPipelineTracingTest.EXPECTED_TREE.replace(
-                "invoke_agent Assistant.chat", "invoke_agent StreamingAssistant.chat"));
+                "invoke_agent Assistant", "invoke_agent StreamingAssistant"));
     assertThat(spans.stream().map(SpanData::getTraceId).distinct()).hasSize(1);
     assertThat(spans)
         .allSatisfy(

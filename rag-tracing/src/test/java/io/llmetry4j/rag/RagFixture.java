@@ -71,6 +71,8 @@ final class RagFixture implements AutoCloseable {
   private static InMemoryEmbeddingStore<TextSegment> handbookStore;
 
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  final io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics =
+      io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
   final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
           .setTracerProvider(
@@ -78,14 +80,31 @@ final class RagFixture implements AutoCloseable {
                   .addSpanProcessor(AssociationPropertiesSpanProcessor.create(false))
                   .addSpanProcessor(SimpleSpanProcessor.create(spans))
                   .build())
+          .setMeterProvider(
+              io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
+                  .registerMetricReader(metrics)
+                  .build())
           .build();
-  final LlmTelemetry telemetry = LlmTelemetry.create(sdk);
+  final LlmTelemetry telemetry;
   final ReplayHttpServer ollama = ReplayHttpServer.start();
   final WeatherTools weather = new WeatherTools();
   final EmbeddingModel embeddingModel;
   final EmbeddingStore<TextSegment> store;
 
   RagFixture() {
+    this(settings -> settings);
+  }
+
+  /** With {@code openLlmetryCompat}: compat mode and content capture on. */
+  RagFixture(boolean openLlmetryCompat) {
+    this(
+        settings ->
+            openLlmetryCompat ? settings.captureContent(true).openLlmetryCompat(true) : settings);
+  }
+
+  /** With the telemetry settings {@code settings} makes. */
+  RagFixture(java.util.function.UnaryOperator<LlmTelemetry.Builder> settings) {
+    telemetry = settings.apply(LlmTelemetry.builder(sdk)).build();
     loadHandbook();
     embeddingModel = TracingEmbeddingModel.wrap(telemetry, miniLm);
     store = TracingEmbeddingStore.builder(telemetry, handbookStore).collectionName("docs").build();

@@ -21,7 +21,7 @@ class RagPipelineTracingTest {
       String.join(
           "\n",
           "invoke_workflow answer-question",
-          "  invoke_agent Assistant.chat",
+          "  invoke_agent Assistant",
           "    retrieval docs",
           "      embeddings all-minilm-l6-v2",
           "      search docs",
@@ -63,7 +63,7 @@ class RagPipelineTracingTest {
     Map<String, SpanData> byName =
         spans.stream()
             .collect(Collectors.toMap(SpanData::getName, Function.identity(), (a, b) -> a));
-    assertThat(byName.get("invoke_agent Assistant.chat"))
+    assertThat(byName.get("invoke_agent Assistant"))
         .hasKind(SpanKind.INTERNAL)
         .hasAttribute(SemconvAttributes.GEN_AI_OPERATION_NAME, "invoke_agent")
         .hasAttribute(SemconvAttributes.GEN_AI_AGENT_NAME, "Assistant");

@@ -97,7 +97,7 @@ class SpringRagApplicationTest {
           spans.stream().collect(Collectors.toMap(SpanData::getName, s -> s, (a, b) -> a));
       assertThat(byName)
           .containsOnlyKeys(
-              "invoke_agent Assistant.chat",
+              "invoke_agent Assistant",
               "retrieval contentRetriever",
               "embeddings all-minilm-l6-v2",
               "search",
@@ -108,7 +108,7 @@ class SpringRagApplicationTest {
           .filteredOn("chat gpt-4o-mini"::equals)
           .hasSize(2);
       assertThat(spans).extracting(SpanData::getTraceId).containsOnly(spans.get(0).getTraceId());
-      SpanData agent = byName.get("invoke_agent Assistant.chat");
+      SpanData agent = byName.get("invoke_agent Assistant");
       SpanData retrieval = byName.get("retrieval contentRetriever");
       assertThat(retrieval.getParentSpanId()).isEqualTo(agent.getSpanId());
       assertThat(byName.get("embeddings all-minilm-l6-v2").getParentSpanId())
@@ -134,7 +134,7 @@ class SpringRagApplicationTest {
       assertThat(answer).isEqualTo("A span is one timed operation of a trace.");
       assertThat(exporter.getFinishedSpanItems())
           .extracting(SpanData::getName)
-          .contains("invoke_agent Assistant.chat")
+          .contains("invoke_agent Assistant")
           .doesNotContain("execute_tool glossary");
       assertThat(openAi.requestBodies())
           .as("the tool still ran: its result went back to the model")
@@ -160,8 +160,7 @@ class SpringRagApplicationTest {
       ReceivedTelemetry received = receiver.received();
       assertThat(received.spans())
           .extracting(io.opentelemetry.proto.trace.v1.Span::getName)
-          .contains(
-              "invoke_agent Assistant.chat", "chat gpt-4o-mini", "retrieval contentRetriever");
+          .contains("invoke_agent Assistant", "chat gpt-4o-mini", "retrieval contentRetriever");
       assertThat(received.spanResources())
           .allSatisfy(
               resource ->

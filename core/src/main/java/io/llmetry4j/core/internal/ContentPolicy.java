@@ -17,14 +17,30 @@ public final class ContentPolicy {
 
   private final boolean capture;
   private final int maxLength;
+  private final int spanBudget;
   @Nullable private final Function<String, String> redactor;
   private final AtomicBoolean redactorFailureLogged = new AtomicBoolean();
 
   public ContentPolicy(
       boolean capture, int maxLength, @Nullable Function<String, String> redactor) {
+    this(capture, maxLength, Integer.MAX_VALUE, redactor);
+  }
+
+  /**
+   * @param spanBudget characters of content one span may carry, over all its content attributes; a
+   *     value is then never longer than half of it
+   */
+  public ContentPolicy(
+      boolean capture, int maxLength, int spanBudget, @Nullable Function<String, String> redactor) {
     this.capture = capture;
-    this.maxLength = maxLength;
+    this.spanBudget = spanBudget;
+    this.maxLength = Math.max(1, Math.min(maxLength, spanBudget / 2));
     this.redactor = redactor;
+  }
+
+  /** Characters of content one span may carry, over all its content attributes. */
+  public int spanBudget() {
+    return spanBudget;
   }
 
   public boolean capture() {
@@ -42,6 +58,37 @@ public final class ContentPolicy {
    */
   @Nullable
   public String apply(@Nullable String value) {
+    return apply(value, maxLength);
+  }
+
+  /** As {@link #apply(String)}, cut at {@code limit} characters where that is below the maximum. */
+  @Nullable
+  public String apply(@Nullable String value, int limit) {
+    String redacted = redact(value);
+    return redacted == null ? null : truncate(redacted, Math.min(limit, maxLength));
+  }
+
+  /**
+   * A value the conventions expect as JSON text (tool-call arguments), as it may be recorded: the
+   * redacted text itself when it is JSON and fits, else a JSON string holding the text (truncated
+   * as {@link #apply} does), so that what is recorded always parses. Null as for {@link #apply}.
+   */
+  @Nullable
+  public String applyJson(@Nullable String value, int limit) {
+    String redacted = redact(value);
+    if (redacted == null) {
+      return null;
+    }
+    int max = Math.min(limit, maxLength);
+    if (redacted.length() <= max && JsonSyntax.isValid(redacted)) {
+      return redacted;
+    }
+    return JsonWriter.quote(truncate(redacted, max));
+  }
+
+  /** The value through the redactor; null when capture is off or the redactor drops it. */
+  @Nullable
+  private String redact(@Nullable String value) {
     if (!capture || value == null) {
       return null;
     }
@@ -60,11 +107,8 @@ public final class ContentPolicy {
         }
         return null;
       }
-      if (redacted == null) {
-        return null;
-      }
     }
-    return truncate(redacted, maxLength);
+    return redacted;
   }
 
   public static String truncate(String value, int maxLength) {
@@ -89,6 +133,8 @@ public final class ContentPolicy {
         + capture
         + ", maxLength="
         + maxLength
+        + ", spanBudget="
+        + spanBudget
         + ", redactor="
         + (redactor == null ? "none" : "set")
         + '}';

@@ -2,6 +2,7 @@ package io.llmetry4j.core.internal;
 
 import io.llmetry4j.core.LlmTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -22,16 +23,43 @@ public final class Instrumentation {
   private final Tracer tracer;
   private final Meter meter;
   private final ContentPolicy contentPolicy;
+  private final Options options;
   private final boolean openLlmetryCompat;
   private final GenAiClientMetrics metrics;
+  private final Logger eventLogger;
+
+  /** What an {@code LlmTelemetry} switched on. */
+  public static final class Options {
+    final boolean spanContent;
+    final boolean eventContent;
+    final boolean openLlmetryCompat;
+    final boolean latestExperimental;
+
+    public Options(
+        boolean spanContent,
+        boolean eventContent,
+        boolean openLlmetryCompat,
+        boolean latestExperimental) {
+      this.spanContent = spanContent;
+      this.eventContent = eventContent;
+      this.openLlmetryCompat = openLlmetryCompat;
+      this.latestExperimental = latestExperimental;
+    }
+  }
 
   public Instrumentation(
-      Tracer tracer, Meter meter, ContentPolicy contentPolicy, boolean openLlmetryCompat) {
+      Tracer tracer,
+      Meter meter,
+      ContentPolicy contentPolicy,
+      Options options,
+      Logger eventLogger) {
     this.tracer = tracer;
     this.meter = meter;
     this.contentPolicy = contentPolicy;
-    this.openLlmetryCompat = openLlmetryCompat;
-    this.metrics = new GenAiClientMetrics(meter);
+    this.options = options;
+    this.openLlmetryCompat = options.openLlmetryCompat;
+    this.metrics = new GenAiClientMetrics(meter, options.latestExperimental);
+    this.eventLogger = eventLogger;
   }
 
   /** The instrumentation side of {@code telemetry}. */
@@ -60,13 +88,33 @@ public final class Instrumentation {
     return metrics;
   }
 
-  /** Whether content may be recorded: instrumentations check it before building any. */
+  /** Whether content is recorded on spans: instrumentations check it before building any. */
   public boolean captureContent() {
-    return contentPolicy.capture();
+    return options.spanContent;
+  }
+
+  /** Whether chat content goes on the {@code gen_ai.client.inference.operation.details} event. */
+  public boolean captureContentEvents() {
+    return options.eventContent;
+  }
+
+  /** Whether the newest, unreleased GenAI conventions replace semconv 1.41.1. */
+  public boolean latestExperimental() {
+    return options.latestExperimental;
+  }
+
+  /** The logger of llmetry4j's events (log records with an event name). */
+  public Logger eventLogger() {
+    return eventLogger;
   }
 
   public int maxContentLength() {
     return contentPolicy.maxLength();
+  }
+
+  /** Characters of content one span carries at most, over all its content attributes. */
+  public int spanContentBudget() {
+    return contentPolicy.spanBudget();
   }
 
   /** The value as it may be recorded (redacted, truncated), or null: see {@link ContentPolicy}. */
@@ -75,12 +123,30 @@ public final class Instrumentation {
     return contentPolicy.apply(value);
   }
 
+  /** A value the conventions expect as JSON text: see {@link ContentPolicy#applyJson}. */
+  @Nullable
+  public String contentJson(@Nullable String value) {
+    return contentPolicy.applyJson(value, contentPolicy.maxLength());
+  }
+
+  /** As {@link #contentJson(String)}, cut at {@code limit} characters. */
+  @Nullable
+  public String contentJson(@Nullable String value, int limit) {
+    return contentPolicy.applyJson(value, limit);
+  }
+
+  /** As {@link #content(String)}, cut at {@code limit} characters where that is below the max. */
+  @Nullable
+  public String content(@Nullable String value, int limit) {
+    return contentPolicy.apply(value, limit);
+  }
+
   /**
    * Sets {@code key} on {@code span} to {@code value} as the content policy lets it be recorded:
    * nothing when capture is off, the value is null or the redactor drops it.
    */
   public void recordContent(Span span, AttributeKey<String> key, @Nullable String value) {
-    if (value == null || !contentPolicy.capture()) {
+    if (value == null || !options.spanContent) {
       return;
     }
     String recorded = contentPolicy.apply(value);

@@ -77,6 +77,18 @@ public final class JsonWriter {
     return this;
   }
 
+  /** A member name from data (not one of the schemas' keys): escaped as a value is. */
+  public JsonWriter escapedName(String name) {
+    if (needsComma[depth]) {
+      out.append(',');
+    }
+    needsComma[depth] = true;
+    appendString(name);
+    out.append(':');
+    afterName = true;
+    return this;
+  }
+
   public JsonWriter value(String value) {
     beforeValue();
     if (value == null) {
@@ -101,6 +113,25 @@ public final class JsonWriter {
     beforeValue();
     out.append(value);
     return this;
+  }
+
+  /** A value that is already JSON: the caller checked it with {@link JsonSyntax}. */
+  public JsonWriter rawValue(String json) {
+    beforeValue();
+    out.append(json);
+    return this;
+  }
+
+  /** Characters written so far. */
+  public int length() {
+    return out.length();
+  }
+
+  /** {@code value} as a JSON string literal. */
+  public static String quote(String value) {
+    JsonWriter json = new JsonWriter(value.length() + 2);
+    json.appendString(value);
+    return json.toString();
   }
 
   /** {@code "name":"value"}, the common case. */

@@ -84,6 +84,7 @@ public final class Operation<REQ, RES> {
   private final Extractor<? super REQ, ? super RES>[] extractors;
   @Nullable private final Metrics<? super REQ, ? super RES> metrics;
   @Nullable private final Function<? super RES, String> responseErrorType;
+  @Nullable private final String responseErrorDescription;
   // Per operation instance: the first failure of each is logged, then it stays quiet.
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
@@ -95,6 +96,7 @@ public final class Operation<REQ, RES> {
     this.extractors = builder.extractors.toArray(new Extractor[0]);
     this.metrics = builder.metrics;
     this.responseErrorType = builder.responseErrorType;
+    this.responseErrorDescription = builder.responseErrorDescription;
   }
 
   public static <REQ, RES> Builder<REQ, RES> builder(
@@ -118,6 +120,9 @@ public final class Operation<REQ, RES> {
       SpanBuilder builder =
           instrumentation.tracer().spanBuilder(spanName.apply(request)).setSpanKind(kind);
       builder.setParent(parent);
+      if (instrumentation.openLlmetryCompat()) {
+        stampWorkflow(builder, parent);
+      }
       for (Extractor<? super REQ, ? super RES> extractor : extractors) {
         extractor.onStart(builder, request);
       }
@@ -139,6 +144,20 @@ public final class Operation<REQ, RES> {
     return new Call<>(request, span, parent, startNanos);
   }
 
+  /** OpenLLMetry stamps its workflow name and task path on every span inside a workflow. */
+  private static void stampWorkflow(SpanBuilder builder, Context parent) {
+    WorkflowContext workflow = WorkflowContext.from(parent);
+    if (workflow == null) {
+      return;
+    }
+    if (workflow.workflowName() != null) {
+      builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, workflow.workflowName());
+    }
+    if (workflow.entityPath() != null) {
+      builder.setAttribute(TraceloopAttributes.ENTITY_PATH, workflow.entityPath());
+    }
+  }
+
   /** {@link #start(Context, Object)} under the current context. */
   public Call<REQ> start(REQ request) {
     return start(Context.current(), request);
@@ -149,6 +168,23 @@ public final class Operation<REQ, RES> {
    * Only the first end of a call counts. Never throws.
    */
   public void end(Call<REQ> call, @Nullable RES response, @Nullable Throwable error) {
+    finish(call, response, error, null);
+  }
+
+  /**
+   * Ends a call the application cancelled before its outcome: {@code error.type} is {@code
+   * errorType} on the span and in the metrics, so a cancelled call never counts as a success; the
+   * status stays unset, since cancelling is the application's choice, not a failure.
+   */
+  public void endCancelled(Call<REQ> call, String errorType) {
+    finish(call, null, null, errorType);
+  }
+
+  private void finish(
+      Call<REQ> call,
+      @Nullable RES response,
+      @Nullable Throwable error,
+      @Nullable String cancelledType) {
     if (!call.markEnded()) {
       return;
     }
@@ -164,9 +200,13 @@ public final class Operation<REQ, RES> {
       } catch (RuntimeException | LinkageError e) {
         instrumentationFailed(e);
       }
-      String errorType = null;
+      String errorType = cancelledType;
       try {
-        errorType = recordError(span, response, error);
+        if (cancelledType != null) {
+          span.setAttribute(SemconvAttributes.ERROR_TYPE, cancelledType);
+        } else {
+          errorType = recordError(span, response, error);
+        }
       } catch (RuntimeException | LinkageError e) {
         instrumentationFailed(e);
       }
@@ -194,7 +234,7 @@ public final class Operation<REQ, RES> {
     } else if (response != null && responseErrorType != null) {
       errorType = responseErrorType.apply(response);
       if (errorType != null) {
-        span.setStatus(StatusCode.ERROR, errorType);
+        span.setStatus(StatusCode.ERROR, responseErrorDescription);
         span.setAttribute(SemconvAttributes.ERROR_TYPE, errorType);
       }
     }
@@ -356,6 +396,7 @@ public final class Operation<REQ, RES> {
     private final List<Extractor<? super REQ, ? super RES>> extractors = new ArrayList<>();
     @Nullable private Metrics<? super REQ, ? super RES> metrics;
     @Nullable private Function<? super RES, String> responseErrorType;
+    @Nullable private String responseErrorDescription;
 
     private Builder(
         Instrumentation instrumentation, SpanKind kind, Function<? super REQ, String> spanName) {
@@ -376,10 +417,13 @@ public final class Operation<REQ, RES> {
 
     /**
      * For operations whose response can report a failure without throwing (a tool result flagged as
-     * an error): the {@code error.type} of such a response, or null when it succeeded.
+     * an error): the {@code error.type} of such a response, or null when it succeeded, and the
+     * status description of the span then (never the response's text, which is content).
      */
-    public Builder<REQ, RES> responseErrorType(Function<? super RES, String> responseErrorType) {
+    public Builder<REQ, RES> responseError(
+        Function<? super RES, String> responseErrorType, String description) {
       this.responseErrorType = requireNonNull(responseErrorType, "responseErrorType");
+      this.responseErrorDescription = requireNonNull(description, "description");
       return this;
     }
 

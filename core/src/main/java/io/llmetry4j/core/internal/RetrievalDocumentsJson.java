@@ -6,7 +6,7 @@ import javax.annotation.Nullable;
 
 /**
  * {@code gen_ai.retrieval.documents} as semconv 1.41.1 shapes it: {@code [{"id": ..., "score":
- * ...}]}. Items without an id or a score are left out.
+ * ...}]}. Items without an id or a finite score are left out.
  *
  * <p>Not public API: shared by the llmetry4j modules, may change without notice.
  */
@@ -19,7 +19,8 @@ public final class RetrievalDocumentsJson {
     for (T item : items) {
       @Nullable Object itemId = id.apply(item);
       @Nullable Number itemScore = score.apply(item);
-      if (itemId != null && itemScore != null) {
+      // The schema requires a number: an item whose score is NaN or infinite is left out.
+      if (itemId != null && itemScore != null && Double.isFinite(itemScore.doubleValue())) {
         json.beginObject().field("id", itemId.toString());
         json.name("score").value(itemScore.doubleValue());
         json.endObject();

@@ -72,7 +72,8 @@ class OperationTest {
         .metrics(
             (request, response, errorType, seconds) ->
                 metrics.add(request + "|" + response + "|" + errorType))
-        .responseErrorType(response -> response.startsWith("failed") ? "tool_error" : null)
+        .responseError(
+            response -> response.startsWith("failed") ? "tool_error" : null, "the tool failed")
         .build();
   }
 
@@ -189,7 +190,7 @@ class OperationTest {
 
     assertThat(result).isEqualTo("failed: no such city");
     assertThat(span("op f"))
-        .hasStatus(StatusData.create(StatusCode.ERROR, "tool_error"))
+        .hasStatus(StatusData.create(StatusCode.ERROR, "the tool failed"))
         .hasAttributesSatisfying(equalTo(SemconvAttributes.ERROR_TYPE, "tool_error"));
     assertThat(metrics).containsExactly("f|failed: no such city|tool_error");
   }

@@ -44,7 +44,7 @@ class HandbookApplicationTest {
     assertThat(answer.toLowerCase()).contains("span");
     String trees = err.toString(StandardCharsets.UTF_8);
     assertThat(trees)
-        .contains("invoke_agent HandbookAssistant.answer")
+        .contains("invoke_agent HandbookAssistant")
         .contains("retrieval contentRetriever")
         .contains("embeddings all-minilm-l6-v2")
         .contains("search ")
