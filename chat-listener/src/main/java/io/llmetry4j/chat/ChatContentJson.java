@@ -34,9 +34,12 @@ final class ChatContentJson {
   static final String OMITTED_BLOB_TYPE = "llmetry4j.omitted_blob";
 
   private final Instrumentation telemetry;
+  private final MessageFragments fragments;
 
   ChatContentJson(Instrumentation telemetry) {
     this.telemetry = telemetry;
+    // Room for the windows of many conversations at once: 64 span budgets of characters.
+    this.fragments = new MessageFragments(64L * telemetry.spanContentBudget());
   }
 
   /**
@@ -58,7 +61,7 @@ final class ChatContentJson {
         continue;
       }
       considered++;
-      String fragment = message(message, valueLimit);
+      String fragment = fragments.get(message, m -> message(m, valueLimit));
       // Room for the marker message too, should older messages be left out.
       int needed = fragment.length() + 1 + (i > 0 ? MARKER_ROOM : 0);
       if (keptChars + needed > allowance && keptCount == 0) {
@@ -76,11 +79,14 @@ final class ChatContentJson {
       keptChars += fragment.length() + 1;
       firstKept = i;
     }
-    int omitted = 0;
-    for (int i = 0; i < firstKept; i++) {
-      ChatMessage message = messages.get(i);
-      if (message != null && (systemInHistory || !(message instanceof SystemMessage))) {
-        omitted++;
+    // Where system messages are input, every message before the window was left out; a scan of
+    // the older ones (which grow with the history) is needed only where they are not.
+    int omitted = firstKept;
+    if (!systemInHistory) {
+      for (int i = 0; i < firstKept; i++) {
+        if (messages.get(i) instanceof SystemMessage) {
+          omitted--;
+        }
       }
     }
     if (considered == 0) {
