@@ -76,16 +76,20 @@ final class SdkAssembly {
             .addSpanExporterCustomizer(
                 (exporter, env) -> {
                   SpanExporter retrying = OtlpRetries.withRetries(exporter, env);
+                  // Counted per request as the OTLP exporter sends it, then split into requests.
+                  SpanExporter counted = LossReporting.exporter(retrying);
                   SpanExporter bounded =
                       new SizeBoundedSpanExporter(
-                          retrying, SizeBoundedSpanExporter.DEFAULT_MAX_REQUEST_BYTES);
-                  SpanExporter counted = LossReporting.exporter(bounded);
-                  return config.disableBatch ? new UnbatchedExporter(counted) : counted;
+                          counted, SizeBoundedSpanExporter.DEFAULT_MAX_REQUEST_BYTES);
+                  return config.disableBatch ? new UnbatchedExporter(bounded) : bounded;
                 })
             .addMetricExporterCustomizer(OtlpRetries::withRetries)
             .addSpanProcessorCustomizer(
                 (processor, env) ->
-                    LossReporting.processor(unbatch(processor), exporterOf(processor), env))
+                    LossReporting.processor(
+                        unbatch(processor),
+                        SizeBoundedSpanExporter.unwrap(exporterOf(processor)),
+                        env))
             .addTracerProviderCustomizer(
                 (tracerProvider, env) -> addProcessors(tracerProvider, config, settings));
     if (config.sampler != null) {

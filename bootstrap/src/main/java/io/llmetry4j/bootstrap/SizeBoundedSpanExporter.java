@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import javax.annotation.Nullable;
 
 /**
  * Splits each batch into export requests that an OTLP receiver with default limits accepts: gRPC
@@ -37,6 +38,14 @@ final class SizeBoundedSpanExporter implements SpanExporter {
   SizeBoundedSpanExporter(SpanExporter delegate, long maxRequestBytes) {
     this.delegate = delegate;
     this.maxRequestBytes = maxRequestBytes;
+  }
+
+  /** The exporter {@code exporter} splits for, or {@code exporter} itself. */
+  @Nullable
+  static SpanExporter unwrap(@Nullable SpanExporter exporter) {
+    return exporter instanceof SizeBoundedSpanExporter
+        ? ((SizeBoundedSpanExporter) exporter).delegate
+        : exporter;
   }
 
   @Override

@@ -12,6 +12,9 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import javax.annotation.Nullable;
 
@@ -29,7 +32,23 @@ final class ChatEvent {
   /** Set as an attribute where the logs API predates {@code setEventName} (API before 1.50). */
   private static final AttributeKey<String> EVENT_NAME = AttributeKey.stringKey("event.name");
 
+  // LogRecordBuilder.setEventName (API 1.50+), looked up once: the range starts at 1.49.
+  @Nullable private static final MethodHandle SET_EVENT_NAME = setEventName();
+
   private ChatEvent() {}
+
+  @Nullable
+  private static MethodHandle setEventName() {
+    try {
+      return MethodHandles.publicLookup()
+          .findVirtual(
+              LogRecordBuilder.class,
+              "setEventName",
+              MethodType.methodType(LogRecordBuilder.class, String.class));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
 
   /** The content of one call, built once for the span's budget. */
   static final class Content {
@@ -48,9 +67,16 @@ final class ChatEvent {
       Content content) {
     LogRecordBuilder event =
         instrumentation.eventLogger().logRecordBuilder().setContext(Context.root().with(span));
-    try {
-      event.setEventName(NAME);
-    } catch (AbstractMethodError | NoSuchMethodError e) {
+    boolean named = false;
+    if (SET_EVENT_NAME != null) {
+      try {
+        SET_EVENT_NAME.invoke(event, NAME);
+        named = true;
+      } catch (Throwable e) {
+        // the attribute below says it
+      }
+    }
+    if (!named) {
       event.setAttribute(EVENT_NAME, NAME);
     }
     event

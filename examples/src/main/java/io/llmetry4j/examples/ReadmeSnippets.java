@@ -152,17 +152,19 @@ final class ReadmeSnippets {
             .build();
 
     Assistant assistant =
-        TracingAiService.wrap(
-            telemetry,
-            Assistant.class,
-            TracingTools.addTo(
-                    AiServices.builder(Assistant.class)
-                        .chatModel(model) // with the chat listener registered
-                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
-                        .contentRetriever(retriever),
-                    telemetry,
-                    new GlossaryTools())
-                .build());
+        TracingAiService.builder(
+                telemetry,
+                Assistant.class,
+                TracingTools.addTo(
+                        AiServices.builder(Assistant.class)
+                            .chatModel(model) // with the chat listener registered
+                            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+                            .contentRetriever(retriever),
+                        telemetry,
+                        new GlossaryTools())
+                    .build())
+            .chatModel(model) // gen_ai.provider.name and gen_ai.request.model of the agent span
+            .build();
 
     String answer =
         telemetry

@@ -161,6 +161,44 @@ class AgentSemconvTest {
     assertThat(tool.getAttributes().get(SemconvAttributes.GEN_AI_TOOL_CALL_RESULT)).isNull();
   }
 
+  @Test
+  void tool_call_arguments_cut_by_the_value_limit_stay_valid_json() throws Exception {
+    ToolExecutor echo =
+        new ToolExecutor() {
+          @Override
+          public String execute(ToolExecutionRequest request, Object memoryId) {
+            return "ok";
+          }
+        };
+    ToolExecutor traced =
+        TracingToolExecutor.wrap(
+            io.llmetry4j.core.LlmTelemetry.builder(rag.sdk)
+                .captureContent(true)
+                .maxContentLength(40)
+                .build(),
+            dev.langchain4j.agent.tool.ToolSpecification.builder().name("search").build(),
+            echo);
+    String arguments = "{\"query\":\"" + "x".repeat(200) + "\"}";
+    String small = "{\"query\":\"short\"}";
+
+    traced.execute(
+        ToolExecutionRequest.builder().name("search").arguments(arguments).build(), null);
+    traced.execute(ToolExecutionRequest.builder().name("search").arguments(small).build(), null);
+
+    List<SpanData> spans = named("execute_tool search");
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode cut =
+        mapper.readTree(
+            spans.get(0).getAttributes().get(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS));
+    // Too long to keep whole: a JSON string of the cut text, which parses.
+    assertThat(cut.isTextual()).isTrue();
+    assertThat(cut.asText()).startsWith(arguments.substring(0, 40)).contains("truncated");
+    // Short enough: the arguments as they are.
+    assertThat(spans.get(1).getAttributes().get(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS))
+        .isEqualTo(small);
+  }
+
   private SpanData only(String name) {
     List<SpanData> spans = named(name);
     assertThat(spans).as("spans named %s", name).hasSize(1);
