@@ -4,6 +4,7 @@ import io.llmetry4j.core.internal.AssociationKeys;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.baggage.BaggageEntry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -11,18 +12,45 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Stamps the association properties of a {@link io.llmetry4j.core.Workflow} (carried as W3C baggage
- * under {@code llmetry4j.*} keys) on every span that starts within it, on any thread and in any
- * service that propagates baggage. {@link Llmetry#init} installs it; add it yourself to an SDK you
- * build:
+ * under {@code llmetry4j.*} keys) on every span that starts within it, on any thread. {@link
+ * Llmetry#init} installs it; add it yourself to an SDK you build:
  *
  * <pre>{@code
  * SdkTracerProvider.builder().addSpanProcessor(AssociationPropertiesSpanProcessor.create(false))
  * }</pre>
+ *
+ * <p>Baggage from other services is untrusted input:
+ *
+ * <ul>
+ *   <li>only association properties are stamped ({@code gen_ai.conversation.id}, {@code user.id},
+ *       {@code session.id}, {@code llmetry4j.association.*}), never any other key, and never over
+ *       an attribute the span already has;
+ *   <li>by default only those this process's own workflows set; properties received from other
+ *       services are stamped only with {@code trustInbound} ({@link
+ *       LlmetryConfig.Builder#trustInboundAssociations});
+ *   <li>at most {@value #MAX_STAMPED_PER_SPAN} per span (so that they never push the span's own
+ *       attributes out of the SDK's attribute limit) and {@value #MAX_CACHED_KEYS} distinct keys
+ *       cached; what goes over is counted and said in one log line;
+ *   <li>keys that are not W3C baggage keys are ignored.
+ * </ul>
  */
 public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
+
+  /** Association properties stamped on one span at most. */
+  public static final int MAX_STAMPED_PER_SPAN = 32;
+
+  /** Distinct association keys whose attribute keys are cached. */
+  public static final int MAX_CACHED_KEYS = 256;
+
+  private static final Logger logger =
+      Logger.getLogger(AssociationPropertiesSpanProcessor.class.getName());
 
   private static final Map<String, String> TRACELOOP_NAMES =
       Map.of(
@@ -34,16 +62,28 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
           "session_id");
 
   private final boolean openLlmetryCompat;
-  // Keys are few (the association names an application uses): built once each.
+  private final boolean trustInbound;
   private final Map<String, AttributeKey<String>[]> keys = new ConcurrentHashMap<>();
+  private final AtomicLong overflow = new AtomicLong();
+  private final AtomicBoolean overflowLogged = new AtomicBoolean();
 
-  private AssociationPropertiesSpanProcessor(boolean openLlmetryCompat) {
+  private AssociationPropertiesSpanProcessor(boolean openLlmetryCompat, boolean trustInbound) {
     this.openLlmetryCompat = openLlmetryCompat;
+    this.trustInbound = trustInbound;
   }
 
-  /** With {@code openLlmetryCompat}, also {@code traceloop.association.properties.*}. */
+  /**
+   * With {@code openLlmetryCompat}, also {@code traceloop.association.properties.*}; only the
+   * properties of this process's own workflows.
+   */
   public static AssociationPropertiesSpanProcessor create(boolean openLlmetryCompat) {
-    return new AssociationPropertiesSpanProcessor(openLlmetryCompat);
+    return create(openLlmetryCompat, false);
+  }
+
+  /** With {@code trustInbound}, also the properties received from other services in baggage. */
+  public static AssociationPropertiesSpanProcessor create(
+      boolean openLlmetryCompat, boolean trustInbound) {
+    return new AssociationPropertiesSpanProcessor(openLlmetryCompat, trustInbound);
   }
 
   @Override
@@ -52,34 +92,101 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     if (baggage.isEmpty()) {
       return;
     }
+    Map<String, String> local = trustInbound ? Map.of() : AssociationKeys.local(parentContext);
+    if (!trustInbound && local.isEmpty()) {
+      return;
+    }
+    int[] stamped = {0};
     baggage.forEach(
         (key, entry) -> {
           if (key.startsWith(AssociationKeys.BAGGAGE_PREFIX)) {
-            for (AttributeKey<String> attribute : keysOf(key)) {
-              span.setAttribute(attribute, entry.getValue());
-            }
+            stamp(span, key, entry, local, stamped);
           }
         });
   }
 
+  private void stamp(
+      ReadWriteSpan span,
+      String baggageKey,
+      BaggageEntry entry,
+      Map<String, String> local,
+      int[] stamped) {
+    String attribute = baggageKey.substring(AssociationKeys.BAGGAGE_PREFIX.length());
+    String value = entry.getValue();
+    if (!AssociationKeys.isAssociation(attribute) || !AssociationKeys.isBaggageKey(baggageKey)) {
+      return;
+    }
+    if (!trustInbound && !value.equals(local.get(attribute))) {
+      return; // received from another service, not set here
+    }
+    if (stamped[0] >= MAX_STAMPED_PER_SPAN) {
+      overflowed();
+      return;
+    }
+    AttributeKey<String>[] attributeKeys = keysOf(baggageKey, attribute);
+    if (attributeKeys == null) {
+      overflowed();
+      return;
+    }
+    boolean any = false;
+    for (AttributeKey<String> key : attributeKeys) {
+      // The span's own attributes win: an association never overwrites one.
+      if (span.getAttribute(key) == null) {
+        span.setAttribute(key, value);
+        any = true;
+      }
+    }
+    if (any) {
+      stamped[0]++;
+    }
+  }
+
   @SuppressWarnings("unchecked")
-  private AttributeKey<String>[] keysOf(String baggageKey) {
-    return keys.computeIfAbsent(
-        baggageKey,
-        k -> {
-          String attribute = k.substring(AssociationKeys.BAGGAGE_PREFIX.length());
-          if (!openLlmetryCompat) {
-            return new AttributeKey[] {AttributeKey.stringKey(attribute)};
-          }
-          String short_ =
-              attribute.startsWith(AssociationKeys.PROPERTY_PREFIX)
-                  ? attribute.substring(AssociationKeys.PROPERTY_PREFIX.length())
-                  : TRACELOOP_NAMES.getOrDefault(attribute, attribute);
-          return new AttributeKey[] {
+  private AttributeKey<String>[] keysOf(String baggageKey, String attribute) {
+    AttributeKey<String>[] cached = keys.get(baggageKey);
+    if (cached != null) {
+      return cached;
+    }
+    AttributeKey<String>[] created;
+    if (!openLlmetryCompat) {
+      created = new AttributeKey[] {AttributeKey.stringKey(attribute)};
+    } else {
+      String short_ =
+          attribute.startsWith(AssociationKeys.PROPERTY_PREFIX)
+              ? attribute.substring(AssociationKeys.PROPERTY_PREFIX.length())
+              : TRACELOOP_NAMES.getOrDefault(attribute, attribute);
+      created =
+          new AttributeKey[] {
             AttributeKey.stringKey(attribute),
             AttributeKey.stringKey(TraceloopAttributes.ASSOCIATION_PREFIX + short_)
           };
-        });
+    }
+    // Keys come from baggage: bounded, so that new keys sent by a caller cannot grow it forever.
+    if (keys.size() >= MAX_CACHED_KEYS) {
+      return null;
+    }
+    AttributeKey<String>[] raced = keys.putIfAbsent(baggageKey, created);
+    return raced != null ? raced : created;
+  }
+
+  private void overflowed() {
+    long count = overflow.incrementAndGet();
+    if (overflowLogged.compareAndSet(false, true)) {
+      logger.log(
+          Level.WARNING,
+          "llmetry4j: association properties over the limits ({0} per span, {1} distinct keys)"
+              + " are not stamped; the first of them was just left out. Their count:"
+              + " AssociationPropertiesSpanProcessor.overflowCount(). Further ones are not logged.",
+          new Object[] {MAX_STAMPED_PER_SPAN, MAX_CACHED_KEYS});
+    }
+    if (count == Long.MAX_VALUE) {
+      overflow.set(0);
+    }
+  }
+
+  /** How many association properties were left out for going over the limits. */
+  public long overflowCount() {
+    return overflow.get();
   }
 
   @Override

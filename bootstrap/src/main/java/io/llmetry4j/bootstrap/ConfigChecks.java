@@ -79,49 +79,114 @@ final class ConfigChecks {
     }
   }
 
+  /** DNS: at most 253 characters in all, 63 per label. */
+  private static final int MAX_HOST_LENGTH = 253;
+
+  private static final int MAX_LABEL_LENGTH = 63;
+
   /**
-   * An OTLP endpoint must be an absolute http(s) URL with a host; a gRPC endpoint has no path,
-   * because gRPC addresses services by their own path.
+   * An OTLP endpoint must be an absolute http(s) URL with a valid host and port; a gRPC endpoint
+   * has no path, because gRPC addresses services by their own path. Messages name the setting and
+   * the rule, never the value (an endpoint may carry credentials, {@code user:password@host}).
    */
   static void checkEndpoint(String setting, String endpoint, @Nullable String protocol) {
+    String example = " e.g. 'http://<host>:4317'";
     if (!endpoint.contains("://")) {
       throw new IllegalArgumentException(
-          setting
-              + " must start with http:// or https://, e.g. 'http://127.0.0.1:4317', was '"
-              + endpoint
-              + "'");
+          setting + " must start with http:// or https://," + example);
     }
     URI uri;
     try {
       uri = new URI(endpoint);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
-          setting + " is not a valid URL (" + e.getReason() + "): '" + endpoint + "'", e);
+      throw new IllegalArgumentException(setting + " is not a valid URL," + example);
     }
     String scheme = uri.getScheme();
     if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
       throw new IllegalArgumentException(
-          setting
-              + " must start with http:// or https://, e.g. 'http://127.0.0.1:4317',"
-              + " was '"
-              + endpoint
-              + "'");
+          setting + " must start with http:// or https://," + example);
     }
-    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+    String host = uri.getHost();
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException(setting + " must name a valid host," + example);
+    }
+    if (!isValidHost(host)) {
       throw new IllegalArgumentException(
-          setting + " must name a host, e.g. 'http://127.0.0.1:4317', was '" + endpoint + "'");
+          setting
+              + " must name a valid host (at most "
+              + MAX_HOST_LENGTH
+              + " characters, labels of at most "
+              + MAX_LABEL_LENGTH
+              + "),"
+              + example);
+    }
+    int port = uri.getPort();
+    if (port == 0 || port > 65535) {
+      throw new IllegalArgumentException(setting + " must have a port from 1 to 65535," + example);
     }
     if (LlmetryConfig.PROTOCOL_GRPC.equals(protocol)) {
       String path = uri.getRawPath();
       if (path != null && !path.isEmpty() && !path.equals("/")) {
         throw new IllegalArgumentException(
             setting
-                + " must not have a path with protocol grpc (found '"
-                + path
-                + "'); use scheme://host:port, or set protocol 'http/protobuf': '"
-                + endpoint
-                + "'");
+                + " must not have a path with protocol grpc; use scheme://host:port, or set"
+                + " protocol 'http/protobuf'");
       }
     }
+  }
+
+  private static boolean isValidHost(String host) {
+    if (host.startsWith("[")) {
+      return host.endsWith("]") && host.length() <= 47; // an IPv6 literal, checked by URI
+    }
+    if (host.length() > MAX_HOST_LENGTH) {
+      return false;
+    }
+    for (String label : host.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > MAX_LABEL_LENGTH) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * An OTLP header: its name an HTTP token, its value free of control characters (a CR or LF would
+   * end the header and make every export fail). Neither is ever quoted: the value is usually a
+   * secret, and a name with control characters would forge log lines.
+   */
+  static void checkHeader(String setting, String name, String value) {
+    if (!isToken(name)) {
+      throw new IllegalArgumentException(
+          setting + ": a header name is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~)");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        throw new IllegalArgumentException(
+            setting
+                + ": the value of header '"
+                + name
+                + "' contains a control character (CR, LF, ...)");
+      }
+    }
+  }
+
+  private static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean token =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!token) {
+        return false;
+      }
+    }
+    return true;
   }
 }

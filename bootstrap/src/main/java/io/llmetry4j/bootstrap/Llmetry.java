@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmetry4j.core.LlmTelemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.time.Duration;
@@ -32,6 +33,10 @@ import javax.annotation.Nullable;
 public final class Llmetry implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(Llmetry.class.getName());
+  private static final Object INIT_LOCK = new Object();
+
+  /** The instance whose SDK this class registered as the global one, while it is. */
+  @Nullable private static volatile Llmetry registeredGlobal;
 
   private final OpenTelemetry openTelemetry;
   @Nullable private final OpenTelemetrySdk ownedSdk;
@@ -71,23 +76,82 @@ public final class Llmetry implements AutoCloseable {
    * older API offers no way to find an agent's instance, so the SDK built from {@code config} is
    * used.
    *
+   * <p>Calls are serialised: concurrent callers after the first get the instance it registered.
+   * After {@link #close()}, a new {@code init} builds and registers a new SDK. A no-op instance
+   * that something fixed as the global one by reading {@code GlobalOpenTelemetry} before {@code
+   * init} is not taken for an agent's: the SDK built here then traces llmetry4j's own
+   * instrumentation, unregistered, and a warning says so.
+   *
    * @throws IllegalArgumentException if a setting (or its environment variable) is invalid; the
-   *     message names it
+   *     message names it, never its value
    */
   public static Llmetry init(LlmetryConfig config) {
     requireNonNull(config, "config");
+    // One init at a time: concurrent callers get the instance the first one registered, and no
+    // SDK is built only to be dropped.
+    synchronized (INIT_LOCK) {
+      return initLocked(config);
+    }
+  }
+
+  private static Llmetry initLocked(LlmetryConfig config) {
+    releaseClosedGlobal();
     if (GlobalRegistration.canProbe() && GlobalRegistration.isSet()) {
-      return reuseGlobal(config, SdkAssembly.environmentSettings(config));
+      if (!isNoop(GlobalOpenTelemetry.get())) {
+        return reuseGlobal(config, SdkAssembly.environmentSettings(config));
+      }
     }
     SdkAssembly.Assembled assembled = SdkAssembly.assemble(config);
     OpenTelemetrySdk sdk = assembled.sdk;
     if (config.registerGlobal && !GlobalRegistration.register(sdk)) {
+      if (isNoop(GlobalOpenTelemetry.get())) {
+        // Something read GlobalOpenTelemetry before init and fixed a no-op there: that is no
+        // agent, so llmetry4j's own instrumentation uses the SDK just built.
+        logger.warning(
+            "llmetry4j: GlobalOpenTelemetry was read before Llmetry.init and holds a no-op"
+                + " instance; llmetry4j traces with its own SDK, which is not registered"
+                + " globally: instrumentation that reads GlobalOpenTelemetry stays off. Call"
+                + " Llmetry.init before anything reads GlobalOpenTelemetry.");
+        return owning(sdk, config, assembled.settings);
+      }
       // Registered in the meantime, or (API before 1.57, no isSet) by an agent: the SDK just
       // built has exported nothing yet and goes away.
       sdk.shutdown().join(config.shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
       return reuseGlobal(config, assembled.settings);
     }
-    return new Llmetry(sdk, sdk, telemetryOf(sdk, config, assembled.settings), config);
+    Llmetry llmetry = owning(sdk, config, assembled.settings);
+    if (config.registerGlobal) {
+      registeredGlobal = llmetry;
+    }
+    return llmetry;
+  }
+
+  /** An instance that owns {@code sdk}, which it hands out only behind a token-safe wrapper. */
+  private static Llmetry owning(
+      OpenTelemetrySdk sdk, LlmetryConfig config, SdkAssembly.Settings settings) {
+    OpenTelemetry safe = new TokenSafeOpenTelemetry(sdk);
+    return new Llmetry(safe, sdk, telemetryOf(safe, config, settings), config);
+  }
+
+  /**
+   * After {@code init(a); close()}, the closed SDK of {@code a} is still the global instance: a
+   * later init would reuse it and export nothing. The global is released when it is the one this
+   * class registered and closed (OpenTelemetry's API offers only {@code resetForTest} for that).
+   */
+  private static void releaseClosedGlobal() {
+    Llmetry registered = registeredGlobal;
+    if (registered == null || !registered.closed.get() || registered.ownedSdk == null) {
+      return;
+    }
+    registeredGlobal = null;
+    if (GlobalOpenTelemetry.get().getTracerProvider() == registered.ownedSdk.getTracerProvider()) {
+      GlobalOpenTelemetry.resetForTest();
+    }
+  }
+
+  /** Whether {@code openTelemetry} is the no-op instance (what {@code get()} fixes when unset). */
+  private static boolean isNoop(OpenTelemetry openTelemetry) {
+    return openTelemetry.getTracerProvider() == TracerProvider.noop();
   }
 
   private static Llmetry reuseGlobal(LlmetryConfig config, SdkAssembly.Settings settings) {

@@ -58,6 +58,7 @@ public final class LlmetryConfig {
   @Nullable final Boolean metrics;
   final List<Consumer<LlmTelemetry.Builder>> telemetrySettings;
   final boolean registerGlobal;
+  @Nullable final Boolean trustInboundAssociations;
   final boolean shutdownHook;
   final Duration shutdownTimeout;
 
@@ -77,6 +78,7 @@ public final class LlmetryConfig {
     this.metrics = builder.metrics;
     this.telemetrySettings = List.copyOf(builder.telemetrySettings);
     this.registerGlobal = builder.registerGlobal;
+    this.trustInboundAssociations = builder.trustInboundAssociations;
     this.shutdownHook = builder.shutdownHook;
     this.shutdownTimeout = builder.shutdownTimeout;
   }
@@ -156,6 +158,7 @@ public final class LlmetryConfig {
     @Nullable private Boolean metrics;
     private final List<Consumer<LlmTelemetry.Builder>> telemetrySettings = new ArrayList<>();
     private boolean registerGlobal = true;
+    @Nullable private Boolean trustInboundAssociations;
     private boolean shutdownHook = true;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
@@ -293,6 +296,19 @@ public final class LlmetryConfig {
     }
 
     /**
+     * Whether association properties received from other services in W3C baggage (their {@code
+     * llmetry4j.*} entries: conversation, user and session ids, properties) are stamped on this
+     * service's spans. Default false: baggage is set by whoever calls the service, so only the
+     * properties of this process's own workflows are stamped. Turn it on where every caller is
+     * trusted (services of one team passing a conversation along). Env: {@code
+     * LLMETRY4J_ASSOCIATIONS_TRUST_INBOUND}.
+     */
+    public Builder trustInboundAssociations(boolean trust) {
+      this.trustInboundAssociations = trust;
+      return this;
+    }
+
+    /**
      * Whether to register the SDK as {@code GlobalOpenTelemetry} (default true). With false, an
      * agent's instance is still found and reused on OpenTelemetry API 1.57 or later, not on older
      * APIs (see {@link Llmetry#init}).
@@ -329,6 +345,7 @@ public final class LlmetryConfig {
         // The path rule waits for init when the protocol may still come from the environment.
         ConfigChecks.checkEndpoint("endpoint", endpoint, protocol);
       }
+      headers.forEach((name, value) -> ConfigChecks.checkHeader("headers", name, value));
       // Bad telemetry settings fail here, naming the setting, not at init.
       LlmTelemetry.Builder check = LlmTelemetry.builder(OpenTelemetry.noop());
       telemetrySettings.forEach(settings -> settings.accept(check));

@@ -39,6 +39,7 @@ final class SdkAssembly {
       "otel.instrumentation.genai.capture.message.content";
   static final String TRACELOOP_TRACE_CONTENT_PROPERTY = "traceloop.trace.content";
   static final String OPENLLMETRY_COMPAT_PROPERTY = "llmetry4j.openllmetry.compat";
+  static final String TRUST_INBOUND_PROPERTY = "llmetry4j.associations.trust.inbound";
 
   /** How soon the embedded default prints a finished trace. */
   private static final Duration TREE_PRINT_DELAY = Duration.ofMillis(200);
@@ -60,6 +61,7 @@ final class SdkAssembly {
   static final class Settings {
     ContentCapture captureContent = ContentCapture.NO_CONTENT;
     boolean openLlmetryCompat;
+    boolean trustInboundAssociations;
     boolean printTraceTrees;
   }
 
@@ -154,8 +156,18 @@ final class SdkAssembly {
       ConfigChecks.checkEndpoint("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint, protocol);
     }
 
+    // The environment's headers are percent-encoded (W3C baggage form); checked decoded, and
+    // decoded before a merge, so that re-encoding gives the backend exactly the values they said.
+    Map<String, String> headers = new LinkedHashMap<>();
+    env.getMap("otel.exporter.otlp.headers")
+        .forEach((name, value) -> headers.put(name, percentDecode(value)));
+    headers.forEach(
+        (name, value) -> ConfigChecks.checkHeader("OTEL_EXPORTER_OTLP_HEADERS", name, value));
+    String tracesEndpoint = env.getString("otel.exporter.otlp.traces.endpoint");
+    if (tracesEndpoint != null) {
+      ConfigChecks.checkEndpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", tracesEndpoint, null);
+    }
     if (!config.headers.isEmpty()) {
-      Map<String, String> headers = new LinkedHashMap<>(env.getMap("otel.exporter.otlp.headers"));
       headers.putAll(config.headers);
       overrides.put("otel.exporter.otlp.headers", encodeHeaders(headers));
     }
@@ -177,6 +189,10 @@ final class SdkAssembly {
     }
     settings.captureContent = captureContent(env);
     settings.openLlmetryCompat = openLlmetryCompat(env);
+    settings.trustInboundAssociations =
+        config.trustInboundAssociations != null
+            ? config.trustInboundAssociations
+            : env.getBoolean(TRUST_INBOUND_PROPERTY, false);
     return overrides;
   }
 
@@ -198,6 +214,38 @@ final class SdkAssembly {
 
   static boolean openLlmetryCompat(ConfigProperties env) {
     return env.getBoolean(OPENLLMETRY_COMPAT_PROPERTY, false);
+  }
+
+  /**
+   * Percent-decoding as the OpenTelemetry specification has it for OTEL_EXPORTER_OTLP_HEADERS (the
+   * W3C baggage value format): {@code %XX} sequences as UTF-8, nothing else ({@code +} stays a
+   * plus). A malformed sequence is kept as it is.
+   */
+  static String percentDecode(String value) {
+    if (value.indexOf('%') < 0) {
+      return value;
+    }
+    StringBuilder decoded = new StringBuilder(value.length());
+    java.io.ByteArrayOutputStream run = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      int high = c == '%' && i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
+      int low = high >= 0 ? Character.digit(value.charAt(i + 2), 16) : -1;
+      if (low >= 0) {
+        run.write((high << 4) | low); // a run of encoded bytes is one UTF-8 sequence
+        i += 2;
+        continue;
+      }
+      if (run.size() > 0) {
+        decoded.append(new String(run.toByteArray(), StandardCharsets.UTF_8));
+        run.reset();
+      }
+      decoded.append(c);
+    }
+    if (run.size() > 0) {
+      decoded.append(new String(run.toByteArray(), StandardCharsets.UTF_8));
+    }
+    return decoded.toString();
   }
 
   /** The W3C-baggage-like form of OTEL_EXPORTER_OTLP_HEADERS: values percent-encoded. */
@@ -222,7 +270,8 @@ final class SdkAssembly {
   private static SdkTracerProviderBuilder addProcessors(
       SdkTracerProviderBuilder tracerProvider, LlmetryConfig config, Settings settings) {
     tracerProvider.addSpanProcessor(
-        AssociationPropertiesSpanProcessor.create(settings.openLlmetryCompat));
+        AssociationPropertiesSpanProcessor.create(
+            settings.openLlmetryCompat, settings.trustInboundAssociations));
     for (SpanExporter exporter : config.spanExporters) {
       // The application's exporters (an OTLP exporter to Langfuse, say) get the same request bound.
       SpanExporter bounded =

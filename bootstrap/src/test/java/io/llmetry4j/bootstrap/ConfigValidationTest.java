@@ -79,9 +79,13 @@ class ConfigValidationTest {
         "no scheme       | 127.0.0.1:4317           | grpc          | must start with http:// or https://",
         "no scheme name  | localhost:4317           | grpc          | must start with http:// or https://",
         "other scheme    | ftp://127.0.0.1:4317     | grpc          | must start with http:// or https://",
-        "no host         | http://:4317             | grpc          | must name a host",
+        "no host         | http://:4317             | grpc          | must name a valid host",
         "malformed       | http://exa mple.com:4317 | grpc          | is not a valid URL",
-        "grpc with path  | http://127.0.0.1:4317/v1/traces | grpc   | must not have a path with protocol grpc (found '/v1/traces')",
+        "grpc with path  | http://127.0.0.1:4317/v1/traces | grpc   | must not have a path with protocol grpc",
+        "port too large  | http://127.0.0.1:99999   | grpc          | must have a port from 1 to 65535",
+        "port too large  | http://127.0.0.1:99999   | http/protobuf | must have a port from 1 to 65535",
+        "port zero       | http://127.0.0.1:0       | grpc          | must have a port from 1 to 65535",
+        "credentials     | http://user:s3cret@:4317 | grpc          | must name a valid host",
       })
   void bad_endpoint_is_rejected(String rule, String endpoint, String protocol, String expected) {
     Throwable thrown =
@@ -96,8 +100,69 @@ class ConfigValidationTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("endpoint ")
         .hasMessageContaining(expected)
-        .hasMessageContaining(endpoint)
+        .hasMessageNotContaining(endpoint)
+        .hasMessageNotContaining("s3cret")
         .hasMessageNotContaining(TestSecrets.TOKEN);
+  }
+
+  @ParameterizedTest
+  @CsvSource(value = {"grpc", "http/protobuf"})
+  void a_ten_kilobyte_host_is_rejected_naming_the_setting_not_the_value(String protocol) {
+    String host = "a".repeat(10 * 1024);
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                LlmetryConfig.tencentApm("http://" + host + ":4317", TestSecrets.TOKEN, "rag")
+                    .protocol(protocol)
+                    .build());
+
+    assertThat(thrown)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("endpoint must name a valid host")
+        .hasMessageNotContaining("aaaaaaaa");
+  }
+
+  @Test
+  void header_names_and_values_that_would_break_every_export_fail_at_build_unquoted() {
+    Throwable badValue =
+        catchThrowable(
+            () ->
+                LlmetryConfig.builder()
+                    .headers(java.util.Map.of("authorization", "Bearer s3cret\r\nX-Evil: 1"))
+                    .build());
+    Throwable badName =
+        catchThrowable(
+            () ->
+                LlmetryConfig.builder()
+                    .headers(java.util.Map.of("x-api key\r\n", "s3cret"))
+                    .build());
+
+    assertThat(badValue)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "headers: the value of header 'authorization' contains a control character (CR, LF, ...)");
+    assertThat(badName)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("headers: a header name is not an HTTP token")
+        .hasMessageNotContaining("x-api key")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void what_init_returns_never_prints_the_token() {
+    try (Llmetry llmetry =
+        Llmetry.init(
+            LlmetryConfig.tencentApm("http://127.0.0.1:4317", TestSecrets.TOKEN, "rag")
+                .registerGlobal(false)
+                .shutdownHook(false)
+                .metrics(false)
+                .build())) {
+      assertThat(String.valueOf(llmetry.openTelemetry())).doesNotContain(TestSecrets.TOKEN);
+      assertThat(String.valueOf(llmetry.telemetry())).doesNotContain(TestSecrets.TOKEN);
+      assertThat(String.valueOf(llmetry.telemetry().openTelemetry()))
+          .doesNotContain(TestSecrets.TOKEN);
+      assertThat(String.valueOf(llmetry)).doesNotContain(TestSecrets.TOKEN);
+    }
   }
 
   @Test
@@ -110,7 +175,8 @@ class ConfigValidationTest {
 
     assertThatThrownBy(() -> Llmetry.init(config))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("endpoint must not have a path with protocol grpc (found '/otlp')");
+        .hasMessageContaining("endpoint must not have a path with protocol grpc")
+        .hasMessageNotContaining("/otlp");
   }
 
   @Test

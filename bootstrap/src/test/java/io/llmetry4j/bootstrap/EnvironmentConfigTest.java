@@ -166,7 +166,45 @@ class EnvironmentConfigTest {
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.output())
         .contains("OTEL_EXPORTER_OTLP_ENDPOINT must start with http:// or https://")
-        .contains("'127.0.0.1:4317'")
+        .doesNotContain("127.0.0.1:4317")
+        .doesNotContain("child done");
+  }
+
+  @Test
+  void environment_headers_reach_the_backend_as_the_specification_decodes_them() throws Exception {
+    for (boolean withBuilderHeader : new boolean[] {false, true}) {
+      try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
+        List<String> args = new ArrayList<>(List.of("endpoint=" + receiver.endpoint()));
+        if (withBuilderHeader) {
+          args.add("header=x-tenant:acme");
+        }
+        ChildRun run =
+            runChild(
+                Map.of("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Basic%20dXNlcjpwYXNz%2B%3D"),
+                args.toArray(new String[0]));
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(receiver.lastHeaders())
+            .as("with a builder header: %s", withBuilderHeader)
+            .containsEntry("authorization", "Basic dXNlcjpwYXNz+=");
+      }
+    }
+  }
+
+  @Test
+  void a_header_value_with_cr_lf_in_the_environment_fails_init_without_printing_it()
+      throws Exception {
+    ChildRun run =
+        runChild(
+            Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317",
+                "OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20s3cret%0D%0AX-Evil:%201"));
+
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.output())
+        .contains(
+            "OTEL_EXPORTER_OTLP_HEADERS: the value of header 'authorization' contains a control character")
+        .doesNotContain("s3cret")
         .doesNotContain("child done");
   }
 

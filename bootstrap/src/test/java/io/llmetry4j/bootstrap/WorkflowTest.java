@@ -34,10 +34,14 @@ class WorkflowTest {
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
 
   private OpenTelemetrySdk sdk(boolean compat) {
+    return sdk(compat, false);
+  }
+
+  private OpenTelemetrySdk sdk(boolean compat, boolean trustInbound) {
     return OpenTelemetrySdk.builder()
         .setTracerProvider(
             SdkTracerProvider.builder()
-                .addSpanProcessor(AssociationPropertiesSpanProcessor.create(compat))
+                .addSpanProcessor(AssociationPropertiesSpanProcessor.create(compat, trustInbound))
                 .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                 .build())
         .build();
@@ -107,8 +111,25 @@ class WorkflowTest {
   }
 
   @Test
-  void associations_reach_another_service_through_w3c_baggage() throws Exception {
-    OpenTelemetrySdk sdk = sdk(false);
+  void associations_reach_another_service_that_trusts_its_callers() throws Exception {
+    assertThat(
+            serverSpanAfterRemoteCall(true)
+                .getAttributes()
+                .get(SemconvAttributes.GEN_AI_CONVERSATION_ID))
+        .isEqualTo("conv-remote");
+  }
+
+  @Test
+  void by_default_associations_received_from_another_service_are_not_stamped() throws Exception {
+    assertThat(
+            serverSpanAfterRemoteCall(false)
+                .getAttributes()
+                .get(SemconvAttributes.GEN_AI_CONVERSATION_ID))
+        .isNull();
+  }
+
+  private SpanData serverSpanAfterRemoteCall(boolean trustInbound) throws Exception {
+    OpenTelemetrySdk sdk = sdk(false, trustInbound);
     LlmTelemetry telemetry = LlmTelemetry.create(sdk);
     Map<String, String> headers = new HashMap<>();
 
@@ -134,8 +155,7 @@ class WorkflowTest {
                 });
     sdk.getTracer("server").spanBuilder("server work").setParent(server).startSpan().end();
 
-    assertThat(byName(exporter.getFinishedSpanItems(), "server work"))
-        .hasAttribute(SemconvAttributes.GEN_AI_CONVERSATION_ID, "conv-remote");
+    return byName(exporter.getFinishedSpanItems(), "server work");
   }
 
   @Test

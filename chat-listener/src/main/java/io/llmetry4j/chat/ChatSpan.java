@@ -92,7 +92,7 @@ final class ChatSpan {
     }
     try {
       started.span().addEvent(STREAM_CANCELLED_EVENT);
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
       operation.instrumentationFailed(e);
     }
     operation.endCancelled(started, CANCELLED_ERROR_TYPE);
@@ -116,7 +116,7 @@ final class ChatSpan {
         metrics.recordTimePerOutputChunk(
             seconds(nowNanos - lastChunkNanos), entry.metricAttributes.base());
       }
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
       operation.instrumentationFailed(e);
     } finally {
       lastChunkNanos = nowNanos;

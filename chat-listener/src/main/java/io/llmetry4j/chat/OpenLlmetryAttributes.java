@@ -194,7 +194,7 @@ final class OpenLlmetryAttributes {
       JsonWriter json = new JsonWriter(256);
       write(json, JsonSchemaElementUtils.toMap(tool.parameters()));
       return json.toString();
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
       // LangChain4j's internal helper moved or a schema nests too deep: no parameters key.
       return null;
     }

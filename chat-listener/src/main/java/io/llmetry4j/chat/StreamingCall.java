@@ -35,6 +35,14 @@ final class StreamingCall {
     }
   }
 
+  /** {@code chat(...)} threw on the caller's thread: the span, if started, ends with it. */
+  void onSynchronousFailure(Throwable error) {
+    ChatSpan span = chatSpan;
+    if (span != null) {
+      span.endWithError(error);
+    }
+  }
+
   void onCancel() {
     ChatSpan span = chatSpan;
     if (span != null) {

@@ -112,7 +112,7 @@ public final class TracingChatModelListener implements ChatModelListener {
       if (streaming != null) {
         streaming.attach(chatSpan);
       }
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
       operation.instrumentationFailed(e);
     }
   }
@@ -144,7 +144,7 @@ public final class TracingChatModelListener implements ChatModelListener {
       Object state = attributes == null ? null : attributes.remove(stateKey);
       // A cancelled stream was already ended by TracingStreamingChatModel.
       return state instanceof ChatSpan && !((ChatSpan) state).isEnded() ? (ChatSpan) state : null;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       operation.instrumentationFailed(e);
       return null;
     }

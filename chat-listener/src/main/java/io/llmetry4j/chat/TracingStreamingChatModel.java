@@ -85,6 +85,11 @@ public final class TracingStreamingChatModel {
       // Current only while the model runs onRequest on this thread; never outlives this call.
       try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
         return invocation.invoke(model, wrapped);
+      } catch (Throwable e) {
+        // Thrown by chat(...) itself, after the listener's onRequest: LangChain4j then calls no
+        // listener, so the span ends here; the application gets the very same throwable.
+        call.onSynchronousFailure(e);
+        throw e;
       }
     };
   }
@@ -126,6 +131,9 @@ public final class TracingStreamingChatModel {
       StreamingCall call = new StreamingCall();
       try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
         delegate.subscribe(new TimedSubscriber<>(subscriber, call));
+      } catch (Throwable e) {
+        call.onSynchronousFailure(e);
+        throw e;
       }
     }
   }

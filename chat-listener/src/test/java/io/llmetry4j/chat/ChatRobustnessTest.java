@@ -3,6 +3,7 @@ package io.llmetry4j.chat;
 import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -114,6 +115,77 @@ class ChatRobustnessTest {
     assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_OUTPUT_MESSAGES))
         .doesNotContain("joke");
     ContentSchemas.assertValid(span);
+  }
+
+  @Test
+  void a_redactor_that_overflows_the_stack_breaks_neither_the_call_nor_the_span() {
+    ChatResponse response =
+        model(
+                capturing(
+                    s -> {
+                      throw new StackOverflowError(); // a catastrophic regex on a long prompt
+                    }))
+            .chat(OllamaChatListenerTest.chatRequest());
+
+    assertThat(response.aiMessage().text()).startsWith("A joke");
+    SpanData span = otel.getSpans().get(0);
+    assertThat(span.hasEnded()).isTrue();
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_USAGE_OUTPUT_TOKENS))
+        .isEqualTo(66L);
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_OUTPUT_MESSAGES))
+        .doesNotContain("joke");
+  }
+
+  @Test
+  void a_streaming_model_whose_chat_throws_at_once_ends_its_span_with_that_error() {
+    IllegalStateException failure = new IllegalStateException("no connection pool");
+    // A stand-in streaming model (named as one): LangChain4j's own chat(...) runs the listener's
+    // onRequest, then its doChat throws on the caller's thread.
+    dev.langchain4j.model.chat.StreamingChatModel throwing =
+        new dev.langchain4j.model.chat.StreamingChatModel() {
+          @Override
+          public void doChat(
+              dev.langchain4j.model.chat.request.ChatRequest request,
+              dev.langchain4j.model.chat.response.StreamingChatResponseHandler handler) {
+            throw failure;
+          }
+
+          @Override
+          public List<dev.langchain4j.model.chat.listener.ChatModelListener> listeners() {
+            return List.of(
+                TracingChatModelListener.create(LlmTelemetry.create(otel.getOpenTelemetry())));
+          }
+        };
+    dev.langchain4j.model.chat.response.StreamingChatResponseHandler handler =
+        new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+          @Override
+          public void onCompleteResponse(ChatResponse response) {}
+
+          @Override
+          public void onError(Throwable error) {}
+        };
+
+    Throwable bare =
+        catchThrowable(() -> throwing.chat(OllamaChatListenerTest.chatRequest(), handler));
+    otel.clearSpans();
+    Throwable traced =
+        catchThrowable(
+            () ->
+                TracingStreamingChatModel.wrap(throwing)
+                    .chat(OllamaChatListenerTest.chatRequest(), handler));
+
+    // What the application sees is what it sees without llmetry4j.
+    if (bare == null) {
+      assertThat(traced).isNull();
+    } else {
+      assertThat(bare).isSameAs(failure);
+      assertThat(traced).isSameAs(failure);
+    }
+    assertThat(otel.getSpans()).hasSize(1);
+    SpanData span = otel.getSpans().get(0);
+    assertThat(span.hasEnded()).isTrue();
+    assertThat(span.getAttributes().get(SemconvAttributes.ERROR_TYPE))
+        .isEqualTo(IllegalStateException.class.getName());
   }
 
   @Test

@@ -69,9 +69,22 @@ public final class Workflow {
     return associate(AssociationKeys.SESSION_ID, sessionId);
   }
 
-  /** {@code llmetry4j.association.<key>} on every span of the trace. */
+  /**
+   * {@code llmetry4j.association.<key>} on every span of the trace.
+   *
+   * @throws IllegalArgumentException if {@code key} is not a W3C baggage key (letters, digits and
+   *     {@code !#$%&'*+-.^_`|~}): it travels in the {@code baggage} header, which another character
+   *     would corrupt
+   */
   public Workflow property(String key, String value) {
-    return associate(AssociationKeys.PROPERTY_PREFIX + requireNonNull(key, "key"), value);
+    requireNonNull(key, "key");
+    if (!AssociationKeys.isBaggageKey(key)) {
+      throw new IllegalArgumentException(
+          "association property key '"
+              + key
+              + "' is not a W3C baggage key: use letters, digits and !#$%&'*+-.^_`|~ only");
+    }
+    return associate(AssociationKeys.PROPERTY_PREFIX + key, value);
   }
 
   /**
@@ -140,10 +153,12 @@ public final class Workflow {
       return current;
     }
     BaggageBuilder baggage = Baggage.fromContext(current).toBuilder();
+    java.util.Map<String, String> local = new java.util.HashMap<>();
     for (String[] association : associations) {
       baggage.put(AssociationKeys.BAGGAGE_PREFIX + association[0], association[1]);
+      local.put(association[0], association[1]);
     }
-    return current.with(baggage.build());
+    return AssociationKeys.withLocal(current.with(baggage.build()), local);
   }
 
   String name() {

@@ -52,7 +52,7 @@ final class EmbeddingModels {
     String reported;
     try {
       reported = model.modelName();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       reported = null;
     }
     if (reported != null && !reported.isBlank() && !"unknown".equalsIgnoreCase(reported)) {

@@ -286,7 +286,7 @@ public final class TracingAiService {
         if (providerName == null && reported != null) {
           providerName = GenAiProviders.ofModelProvider(reported.name());
         }
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
         // left unset: the first chat call reports it
       }
       try {
@@ -294,7 +294,7 @@ public final class TracingAiService {
         if (requestModel == null && defaults != null && defaults.modelName() != null) {
           requestModel = defaults.modelName();
         }
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
         // left unset
       }
       return this;

@@ -148,6 +148,43 @@ class PrivacyScanTest {
       assertThat(output.logText())
           .contains("llmetry4j: telemetry not fully exported within 1000 ms at shutdown");
 
+      // The hardened paths: a redactor that overflows the stack, bad header settings next to the
+      // token, and what init returns printed as an application might print it.
+      run(
+          init(
+              rejectingGrpc.endpoint(),
+              "grpc",
+              t ->
+                  t.captureContent(true)
+                      .contentRedactor(
+                          value -> {
+                            throw new StackOverflowError("cannot redact " + value);
+                          })));
+      for (java.util.Map<String, String> headers :
+          List.of(
+              java.util.Map.of("authorization", "Bearer " + Secrets.TOKEN + "\r\nX-Evil: 1"),
+              java.util.Map.of("x-key " + Secrets.TOKEN, "v"))) {
+        Throwable thrown =
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    LlmetryConfig.tencentApm(silent.endpoint(), Secrets.TOKEN, "privacy-scan")
+                        .headers(headers)
+                        .build());
+        java.util.logging.Logger.getLogger("application")
+            .log(java.util.logging.Level.SEVERE, "init failed", thrown);
+      }
+      Llmetry printed =
+          Llmetry.init(
+              LlmetryConfig.tencentApm(silent.endpoint(), Secrets.TOKEN, "privacy-scan")
+                  .registerGlobal(false)
+                  .shutdownHook(false)
+                  .metrics(false)
+                  .shutdownTimeout(Duration.ofSeconds(1))
+                  .build());
+      java.util.logging.Logger.getLogger("application")
+          .info("telemetry: " + printed.openTelemetry() + " " + printed.telemetry());
+      printed.close();
+
       logged = output.everything();
     }
 

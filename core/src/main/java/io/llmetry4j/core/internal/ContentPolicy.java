@@ -96,7 +96,7 @@ public final class ContentPolicy {
     if (redactor != null) {
       try {
         redacted = redactor.apply(value);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         // Only the class name: the message of a redactor's exception may quote the content.
         if (redactorFailureLogged.compareAndSet(false, true)) {
           logger.log(

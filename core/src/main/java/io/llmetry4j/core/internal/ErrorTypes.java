@@ -89,7 +89,7 @@ public final class ErrorTypes {
     String message = null;
     try {
       message = error.getMessage();
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
       // Fall back to the class name below.
     }
     return message != null ? message : error.getClass().getName();

@@ -127,7 +127,7 @@ public final class Operation<REQ, RES> {
         extractor.onStart(builder, request);
       }
       span = builder.startSpan();
-    } catch (RuntimeException | LinkageError e) {
+    } catch (Throwable e) {
       instrumentationFailed(e);
       return new Call<>(request, Span.getInvalid(), parent, startNanos);
     }
@@ -136,7 +136,7 @@ public final class Operation<REQ, RES> {
         for (Extractor<? super REQ, ? super RES> extractor : extractors) {
           extractor.onRecordingStart(span, request);
         }
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
         // The span started: it stays, with what was recorded so far, and ends as usual.
         instrumentationFailed(e);
       }
@@ -197,7 +197,7 @@ public final class Operation<REQ, RES> {
         for (Extractor<? super REQ, ? super RES> extractor : extractors) {
           extractor.onEnd(span, call.request, response, error);
         }
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
         instrumentationFailed(e);
       }
       String errorType = cancelledType;
@@ -207,13 +207,13 @@ public final class Operation<REQ, RES> {
         } else {
           errorType = recordError(span, response, error);
         }
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
         instrumentationFailed(e);
       }
       if (metrics != null) {
         try {
           metrics.record(call.request, response, errorType, seconds);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (Throwable e) {
           instrumentationFailed(e);
         }
       }
@@ -284,7 +284,7 @@ public final class Operation<REQ, RES> {
       try {
         ((CompletionStage<?>) result)
             .whenComplete((response, error) -> end(call, (RES) response, unwrap(error)));
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) {
         // A stage that refuses callbacks: the caller still gets it; the span ends now.
         instrumentationFailed(e);
         end(call, null, null);
