@@ -63,7 +63,7 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
 
   private final boolean openLlmetryCompat;
   private final boolean trustInbound;
-  private final Map<String, AttributeKey<String>[]> keys = new ConcurrentHashMap<>();
+  private final Map<String, Association> keys = new ConcurrentHashMap<>();
   private final AtomicLong overflow = new AtomicLong();
   private final AtomicBoolean overflowLogged = new AtomicBoolean();
 
@@ -111,25 +111,20 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
       BaggageEntry entry,
       Map<String, String> local,
       int[] stamped) {
-    String attribute = baggageKey.substring(AssociationKeys.BAGGAGE_PREFIX.length());
-    String value = entry.getValue();
-    if (!AssociationKeys.isAssociation(attribute) || !AssociationKeys.isBaggageKey(baggageKey)) {
+    Association association = associationOf(baggageKey);
+    if (association == NOT_AN_ASSOCIATION) {
       return;
     }
-    if (!trustInbound && !value.equals(local.get(attribute))) {
+    String value = entry.getValue();
+    if (!trustInbound && !value.equals(local.get(association.attribute))) {
       return; // received from another service, not set here
     }
-    if (stamped[0] >= MAX_STAMPED_PER_SPAN) {
-      overflowed();
-      return;
-    }
-    AttributeKey<String>[] attributeKeys = keysOf(baggageKey, attribute);
-    if (attributeKeys == null) {
+    if (association.uncached || stamped[0] >= MAX_STAMPED_PER_SPAN) {
       overflowed();
       return;
     }
     boolean any = false;
-    for (AttributeKey<String> key : attributeKeys) {
+    for (AttributeKey<String> key : association.keys) {
       // The span's own attributes win: an association never overwrites one.
       if (span.getAttribute(key) == null) {
         span.setAttribute(key, value);
@@ -141,21 +136,44 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     }
   }
 
+  /** What a baggage key stands for: built once per key, checked once (syntax, association). */
+  private static final class Association {
+    final String attribute;
+    final AttributeKey<String>[] keys;
+
+    /** A valid association over the key cache's bound: counted, not stamped. */
+    final boolean uncached;
+
+    Association(String attribute, AttributeKey<String>[] keys, boolean uncached) {
+      this.attribute = attribute;
+      this.keys = keys;
+      this.uncached = uncached;
+    }
+  }
+
   @SuppressWarnings("unchecked")
-  private AttributeKey<String>[] keysOf(String baggageKey, String attribute) {
-    AttributeKey<String>[] cached = keys.get(baggageKey);
+  private static final Association NOT_AN_ASSOCIATION =
+      new Association("", new AttributeKey[0], false);
+
+  @SuppressWarnings("unchecked")
+  private Association associationOf(String baggageKey) {
+    Association cached = keys.get(baggageKey);
     if (cached != null) {
       return cached;
     }
-    AttributeKey<String>[] created;
+    String attribute = baggageKey.substring(AssociationKeys.BAGGAGE_PREFIX.length());
+    if (!AssociationKeys.isAssociation(attribute) || !AssociationKeys.isBaggageKey(baggageKey)) {
+      return NOT_AN_ASSOCIATION; // not cached: a caller's invented keys take no room
+    }
+    AttributeKey<String>[] attributeKeys;
     if (!openLlmetryCompat) {
-      created = new AttributeKey[] {AttributeKey.stringKey(attribute)};
+      attributeKeys = new AttributeKey[] {AttributeKey.stringKey(attribute)};
     } else {
       String short_ =
           attribute.startsWith(AssociationKeys.PROPERTY_PREFIX)
               ? attribute.substring(AssociationKeys.PROPERTY_PREFIX.length())
               : TRACELOOP_NAMES.getOrDefault(attribute, attribute);
-      created =
+      attributeKeys =
           new AttributeKey[] {
             AttributeKey.stringKey(attribute),
             AttributeKey.stringKey(TraceloopAttributes.ASSOCIATION_PREFIX + short_)
@@ -163,9 +181,10 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     }
     // Keys come from baggage: bounded, so that new keys sent by a caller cannot grow it forever.
     if (keys.size() >= MAX_CACHED_KEYS) {
-      return null;
+      return new Association(attribute, attributeKeys, true);
     }
-    AttributeKey<String>[] raced = keys.putIfAbsent(baggageKey, created);
+    Association created = new Association(attribute, attributeKeys, false);
+    Association raced = keys.putIfAbsent(baggageKey, created);
     return raced != null ? raced : created;
   }
 
