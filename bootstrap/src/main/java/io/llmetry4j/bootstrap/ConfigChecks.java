@@ -1,5 +1,6 @@
 package io.llmetry4j.bootstrap;
 
+import io.llmetry4j.core.internal.AssociationKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import javax.annotation.Nullable;
@@ -156,7 +157,7 @@ final class ConfigChecks {
    * secret, and a name with control characters would forge log lines.
    */
   static void checkHeader(String setting, String name, String value) {
-    if (!isToken(name)) {
+    if (!AssociationKeys.isToken(name)) {
       throw new IllegalArgumentException(
           setting + ": a header name is not an HTTP token (letters, digits and !#$%&'*+-.^_`|~)");
     }
@@ -170,23 +171,5 @@ final class ConfigChecks {
                 + "' contains a control character (CR, LF, ...)");
       }
     }
-  }
-
-  private static boolean isToken(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean token =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!token) {
-        return false;
-      }
-    }
-    return true;
   }
 }

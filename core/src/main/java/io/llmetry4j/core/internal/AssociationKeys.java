@@ -68,11 +68,16 @@ public final class AssociationKeys {
    * header.
    */
   public static boolean isBaggageKey(String key) {
-    if (key.isEmpty()) {
+    return isToken(key);
+  }
+
+  /** Whether {@code text} is an RFC 7230 token: what W3C baggage keys and HTTP header names are. */
+  public static boolean isToken(String text) {
+    if (text.isEmpty()) {
       return false;
     }
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
       boolean token =
           (c >= 'a' && c <= 'z')
               || (c >= 'A' && c <= 'Z')
