@@ -13,12 +13,12 @@ import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.output.FinishReason;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
 
 /**
@@ -30,18 +30,24 @@ import javax.annotation.Nullable;
  */
 final class OpenLlmetryAttributes {
 
+  private static final TraceloopAttributes.IndexedKeys PROMPTS = TraceloopAttributes.PROMPTS;
+  private static final TraceloopAttributes.IndexedKeys COMPLETIONS =
+      TraceloopAttributes.COMPLETIONS;
+  private static final TraceloopAttributes.IndexedKeys FUNCTIONS = TraceloopAttributes.FUNCTIONS;
+
   static final AttributeKey<String> GEN_AI_OPENAI_API_BASE =
       AttributeKey.stringKey("gen_ai.openai.api_base");
   static final AttributeKey<String> GEN_AI_OPENAI_SYSTEM_FINGERPRINT =
       AttributeKey.stringKey("gen_ai.openai.system_fingerprint");
 
   /** Messages of a request OpenLLMetry's keys carry at most: each is two or more attributes. */
-  static final int MAX_PROMPTS = 32;
+  static final int MAX_PROMPTS = TraceloopAttributes.MAX_INDEXED;
 
-  /** Tool calls per message and functions per request that get keys. */
+  /** Tool calls per message that get keys. */
   private static final int MAX_TOOL_CALLS = 8;
 
-  private static final Map<String, AttributeKey<String>> keys = new ConcurrentHashMap<>();
+  // "tool_calls.M.id" / ".name" / ".arguments", built once.
+  private static final String[][] TOOL_CALL_SUFFIXES = toolCallSuffixes();
 
   private OpenLlmetryAttributes() {}
 
@@ -75,19 +81,19 @@ final class OpenLlmetryAttributes {
       if (message == null) {
         continue;
       }
-      String prefix = "gen_ai.prompt." + index + ".";
-      span.setAttribute(key(prefix, "role"), role(message));
+      span.setAttribute(PROMPTS.key(index, "role"), role(message));
       String content = telemetry.content(text(message), Math.max(1, remaining[0]));
       if (content != null && !content.isEmpty()) {
-        span.setAttribute(key(prefix, "content"), content);
+        span.setAttribute(PROMPTS.key(index, "content"), content);
         remaining[0] -= content.length();
       }
       if (message instanceof ToolExecutionResultMessage
           && ((ToolExecutionResultMessage) message).id() != null) {
-        span.setAttribute(key(prefix, "tool_call_id"), ((ToolExecutionResultMessage) message).id());
+        span.setAttribute(
+            PROMPTS.key(index, "tool_call_id"), ((ToolExecutionResultMessage) message).id());
       }
       if (message instanceof AiMessage) {
-        toolCalls(span, prefix, (AiMessage) message, remaining, telemetry);
+        toolCalls(span, PROMPTS, index, (AiMessage) message, remaining, telemetry);
       }
       index++;
     }
@@ -103,19 +109,18 @@ final class OpenLlmetryAttributes {
     if (message == null) {
       return;
     }
-    String prefix = "gen_ai.completion.0.";
-    span.setAttribute(key(prefix, "role"), "assistant");
+    span.setAttribute(COMPLETIONS.key(0, "role"), "assistant");
     String finish = finishReason(finishReason);
     if (finish != null) {
-      span.setAttribute(key(prefix, "finish_reason"), finish);
+      span.setAttribute(COMPLETIONS.key(0, "finish_reason"), finish);
     }
     int[] remaining = {allowance};
     String content = telemetry.content(message.text(), allowance);
     if (content != null && !content.isEmpty()) {
-      span.setAttribute(key(prefix, "content"), content);
+      span.setAttribute(COMPLETIONS.key(0, "content"), content);
       remaining[0] -= content.length();
     }
-    toolCalls(span, prefix, message, remaining, telemetry);
+    toolCalls(span, COMPLETIONS, 0, message, remaining, telemetry);
   }
 
   /** {@code llm.request.functions.N.{name,description,parameters}} of the tools offered. */
@@ -130,17 +135,16 @@ final class OpenLlmetryAttributes {
     int remaining = allowance;
     for (int i = 0; i < tools.size() && i < MAX_PROMPTS && remaining > 0; i++) {
       ToolSpecification tool = tools.get(i);
-      String prefix = "llm.request.functions." + i + ".";
-      span.setAttribute(key(prefix, "name"), tool.name());
+      span.setAttribute(FUNCTIONS.key(i, "name"), tool.name());
       String description = telemetry.content(tool.description(), remaining);
       if (description != null) {
-        span.setAttribute(key(prefix, "description"), description);
+        span.setAttribute(FUNCTIONS.key(i, "description"), description);
         remaining -= description.length();
       }
       String parameters = parametersJson(tool);
       if (parameters != null
           && parameters.length() <= Math.min(remaining, telemetry.maxContentLength())) {
-        span.setAttribute(key(prefix, "parameters"), parameters);
+        span.setAttribute(FUNCTIONS.key(i, "parameters"), parameters);
         remaining -= parameters.length();
       }
     }
@@ -161,24 +165,29 @@ final class OpenLlmetryAttributes {
   }
 
   private static void toolCalls(
-      Span span, String prefix, AiMessage message, int[] remaining, Instrumentation telemetry) {
+      Span span,
+      TraceloopAttributes.IndexedKeys keys,
+      int index,
+      AiMessage message,
+      int[] remaining,
+      Instrumentation telemetry) {
     if (!message.hasToolExecutionRequests()) {
       return;
     }
     List<ToolExecutionRequest> requests = message.toolExecutionRequests();
     for (int j = 0; j < requests.size() && j < MAX_TOOL_CALLS; j++) {
       ToolExecutionRequest request = requests.get(j);
-      String callPrefix = prefix + "tool_calls." + j + ".";
+      String[] suffixes = TOOL_CALL_SUFFIXES[j];
       if (request.id() != null) {
-        span.setAttribute(key(callPrefix, "id"), request.id());
+        span.setAttribute(keys.key(index, suffixes[0]), request.id());
       }
       if (request.name() != null) {
-        span.setAttribute(key(callPrefix, "name"), request.name());
+        span.setAttribute(keys.key(index, suffixes[1]), request.name());
       }
       // The JSON text as the model sent it (OpenLLMetry records it so).
       String arguments = telemetry.content(request.arguments(), Math.max(1, remaining[0]));
       if (arguments != null) {
-        span.setAttribute(key(callPrefix, "arguments"), arguments);
+        span.setAttribute(keys.key(index, suffixes[2]), arguments);
         remaining[0] -= arguments.length();
       }
     }
@@ -225,16 +234,13 @@ final class OpenLlmetryAttributes {
     }
   }
 
-  private static AttributeKey<String> key(String prefix, String name) {
-    String key = prefix + name;
-    AttributeKey<String> cached = keys.get(key);
-    if (cached != null) {
-      return cached;
+  private static String[][] toolCallSuffixes() {
+    String[][] suffixes = new String[MAX_TOOL_CALLS][];
+    for (int j = 0; j < MAX_TOOL_CALLS; j++) {
+      String call = "tool_calls." + j + ".";
+      suffixes[j] = new String[] {call + "id", call + "name", call + "arguments"};
     }
-    AttributeKey<String> created = AttributeKey.stringKey(key);
-    // Indexes are bounded (MAX_PROMPTS, MAX_TOOL_CALLS), so the cache is too.
-    keys.putIfAbsent(key, created);
-    return created;
+    return suffixes;
   }
 
   private static String role(ChatMessage message) {

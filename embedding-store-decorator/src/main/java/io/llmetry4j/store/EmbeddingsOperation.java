@@ -29,9 +29,6 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
   static final AttributeKey<Long> BATCH_SIZE =
       AttributeKey.longKey("llmetry4j.embeddings.batch_size");
 
-  /** Inputs that get OpenLLMetry's indexed prompt keys at most. */
-  private static final int MAX_PROMPTS = 32;
-
   // EmbeddingResponse (LangChain4j 1.18+), read by name: the floor of the range lacks the type.
   private static final NoArgMethod EMBEDDINGS = new NoArgMethod("embeddings");
   private static final NoArgMethod TOKEN_USAGE = new NoArgMethod("tokenUsage");
@@ -100,7 +97,9 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
     }
     List<?> inputs = call.input instanceof List ? (List<?>) call.input : List.of(call.input);
     int remaining = instrumentation.spanContentBudget();
-    for (int i = 0; i < inputs.size() && i < MAX_PROMPTS && remaining > 0; i++) {
+    for (int i = 0;
+        i < inputs.size() && i < TraceloopAttributes.MAX_INDEXED && remaining > 0;
+        i++) {
       Object input = inputs.get(i);
       String text = input instanceof TextSegment ? ((TextSegment) input).text() : null;
       if (input instanceof String) {
@@ -108,7 +107,7 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
       }
       String content = instrumentation.content(text, remaining);
       if (content != null) {
-        span.setAttribute(AttributeKey.stringKey("gen_ai.prompt." + i + ".content"), content);
+        span.setAttribute(TraceloopAttributes.PROMPTS.key(i, "content"), content);
         remaining -= content.length();
       }
     }

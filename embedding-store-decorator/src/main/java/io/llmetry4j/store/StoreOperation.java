@@ -9,6 +9,7 @@ import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -56,9 +57,6 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
       AttributeKey.doubleKey("db.query.result.score");
   static final AttributeKey<String> OPENLLMETRY_RESULT_DOCUMENT =
       AttributeKey.stringKey("db.query.result.document");
-
-  /** Matches that get OpenLLMetry's result event at most. */
-  private static final int MAX_RESULT_EVENTS = 32;
 
   /** One call on the store. */
   static final class Request {
@@ -238,7 +236,7 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
   /** OpenLLMetry's {@code db.query.result} event per match: id, score, the document's text. */
   private void resultEvents(Span span, List<? extends EmbeddingMatch<?>> matches) {
     int remaining = instrumentation.spanContentBudget() / 2;
-    for (int i = 0; i < matches.size() && i < MAX_RESULT_EVENTS; i++) {
+    for (int i = 0; i < matches.size() && i < TraceloopAttributes.MAX_INDEXED; i++) {
       EmbeddingMatch<?> match = matches.get(i);
       io.opentelemetry.api.common.AttributesBuilder event =
           io.opentelemetry.api.common.Attributes.builder();

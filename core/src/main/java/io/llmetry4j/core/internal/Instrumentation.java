@@ -123,13 +123,10 @@ public final class Instrumentation {
     return contentPolicy.apply(value);
   }
 
-  /** A value the conventions expect as JSON text: see {@link ContentPolicy#applyJson}. */
-  @Nullable
-  public String contentJson(@Nullable String value) {
-    return contentPolicy.applyJson(value, contentPolicy.maxLength());
-  }
-
-  /** As {@link #contentJson(String)}, cut at {@code limit} characters. */
+  /**
+   * A value the conventions expect as JSON text, cut at {@code limit} characters: see {@link
+   * ContentPolicy#applyJson}.
+   */
   @Nullable
   public String contentJson(@Nullable String value, int limit) {
     return contentPolicy.applyJson(value, limit);

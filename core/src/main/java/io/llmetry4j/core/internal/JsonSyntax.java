@@ -25,15 +25,6 @@ public final class JsonSyntax {
     return parser.document();
   }
 
-  /** Whether {@code text} is one JSON object. */
-  public static boolean isObject(String text) {
-    int i = 0;
-    while (i < text.length() && isWhitespace(text.charAt(i))) {
-      i++;
-    }
-    return i < text.length() && text.charAt(i) == '{' && isValid(text);
-  }
-
   private boolean document() {
     // containers[d]: '[' or '{' of each open container; the grammar below walks value by value.
     char[] containers = new char[MAX_DEPTH];

@@ -1,6 +1,8 @@
 package io.llmetry4j.core.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** OpenLLMetry's {@code traceloop.*} attribute names, emitted in compatibility mode only. */
 public final class TraceloopAttributes {
@@ -31,6 +33,49 @@ public final class TraceloopAttributes {
       AttributeKey.longKey("gen_ai.usage.prompt_tokens");
   public static final AttributeKey<Long> GEN_AI_USAGE_COMPLETION_TOKENS =
       AttributeKey.longKey("gen_ai.usage.completion_tokens");
+
+  /**
+   * Indexed items (prompts, completions, functions, embedded texts, result events) that get
+   * OpenLLMetry's keys at most: each is one or more attributes, and they must never crowd a span's
+   * own attributes out of the SDK's attribute count limit (128 by default).
+   */
+  public static final int MAX_INDEXED = 32;
+
+  public static final IndexedKeys PROMPTS = new IndexedKeys("gen_ai.prompt.");
+  public static final IndexedKeys COMPLETIONS = new IndexedKeys("gen_ai.completion.");
+  public static final IndexedKeys FUNCTIONS = new IndexedKeys("llm.request.functions.");
+
+  /**
+   * OpenLLMetry's indexed keys, {@code prefix + N + "." + suffix}, built once each: no string is
+   * formatted per call for an index below {@link #MAX_INDEXED}.
+   */
+  public static final class IndexedKeys {
+    private final String prefix;
+    private final Map<String, AttributeKey<String>>[] byIndex;
+
+    @SuppressWarnings("unchecked")
+    IndexedKeys(String prefix) {
+      this.prefix = prefix;
+      this.byIndex = new Map[MAX_INDEXED];
+      for (int i = 0; i < MAX_INDEXED; i++) {
+        byIndex[i] = new ConcurrentHashMap<>();
+      }
+    }
+
+    public AttributeKey<String> key(int index, String suffix) {
+      if (index >= MAX_INDEXED) {
+        return AttributeKey.stringKey(prefix + index + "." + suffix);
+      }
+      Map<String, AttributeKey<String>> keys = byIndex[index];
+      AttributeKey<String> key = keys.get(suffix);
+      if (key == null) {
+        // Suffixes are the few of OpenLLMetry's names, so each map stays small.
+        key = AttributeKey.stringKey(prefix + index + "." + suffix);
+        keys.putIfAbsent(suffix, key);
+      }
+      return key;
+    }
+  }
 
   /**
    * {@code gen_ai.system} as OpenLLMetry's instrumentation of each provider spells it ({@code

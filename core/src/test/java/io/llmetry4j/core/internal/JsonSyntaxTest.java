@@ -52,11 +52,4 @@ class JsonSyntaxTest {
     String ok = "[".repeat(JsonSyntax.MAX_DEPTH) + "]".repeat(JsonSyntax.MAX_DEPTH);
     assertThat(JsonSyntax.isValid(ok)).isTrue();
   }
-
-  @Test
-  void only_objects_are_objects() {
-    assertThat(JsonSyntax.isObject(" {\"a\":1}")).isTrue();
-    assertThat(JsonSyntax.isObject("[1]")).isFalse();
-    assertThat(JsonSyntax.isObject("{")).isFalse();
-  }
 }
