@@ -1,8 +1,6 @@
 package io.llmetry4j.bootstrap;
 
 import io.llmetry4j.core.internal.AssociationKeys;
-import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageEntry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -19,8 +17,9 @@ import java.util.logging.Logger;
 
 /**
  * Stamps the association properties of a {@link io.llmetry4j.core.Workflow} (carried as W3C baggage
- * under {@code llmetry4j.*} keys) on every span that starts within it, on any thread. {@link
- * Llmetry#init} installs it; add it yourself to an SDK you build:
+ * under {@code llmetry4j.*} keys) on every span that starts within it, on any thread: those of
+ * other instrumentations (HTTP, JDBC, the application's own), since llmetry4j's spans carry them in
+ * any SDK. {@link Llmetry#init} installs it; add it yourself to an SDK you build:
  *
  * <pre>{@code
  * SdkTracerProvider.builder().addSpanProcessor(AssociationPropertiesSpanProcessor.create(false))
@@ -44,22 +43,13 @@ import java.util.logging.Logger;
 public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
 
   /** Association properties stamped on one span at most. */
-  public static final int MAX_STAMPED_PER_SPAN = 32;
+  public static final int MAX_STAMPED_PER_SPAN = AssociationKeys.MAX_STAMPED_PER_SPAN;
 
   /** Distinct association keys whose attribute keys are cached. */
   public static final int MAX_CACHED_KEYS = 256;
 
   private static final Logger logger =
       Logger.getLogger(AssociationPropertiesSpanProcessor.class.getName());
-
-  private static final Map<String, String> TRACELOOP_NAMES =
-      Map.of(
-          SemconvAttributes.GEN_AI_CONVERSATION_ID.getKey(),
-          "conversation_id",
-          AssociationKeys.USER_ID,
-          "user_id",
-          AssociationKeys.SESSION_ID,
-          "session_id");
 
   private final boolean openLlmetryCompat;
   private final boolean trustInbound;
@@ -165,20 +155,8 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     if (!AssociationKeys.isAssociation(attribute) || !AssociationKeys.isBaggageKey(baggageKey)) {
       return NOT_AN_ASSOCIATION; // not cached: a caller's invented keys take no room
     }
-    AttributeKey<String>[] attributeKeys;
-    if (!openLlmetryCompat) {
-      attributeKeys = new AttributeKey[] {AttributeKey.stringKey(attribute)};
-    } else {
-      String short_ =
-          attribute.startsWith(AssociationKeys.PROPERTY_PREFIX)
-              ? attribute.substring(AssociationKeys.PROPERTY_PREFIX.length())
-              : TRACELOOP_NAMES.getOrDefault(attribute, attribute);
-      attributeKeys =
-          new AttributeKey[] {
-            AttributeKey.stringKey(attribute),
-            AttributeKey.stringKey(TraceloopAttributes.ASSOCIATION_PREFIX + short_)
-          };
-    }
+    AttributeKey<String>[] attributeKeys =
+        AssociationKeys.attributeKeys(attribute, openLlmetryCompat);
     // Keys come from baggage: bounded, so that new keys sent by a caller cannot grow it forever.
     if (keys.size() >= MAX_CACHED_KEYS) {
       return new Association(attribute, attributeKeys, true);

@@ -33,6 +33,41 @@ final class GlobalRegistration {
     }
   }
 
+  /**
+   * The OpenTelemetry Java agent (and the vendor agents built on it, Tencent's among them) puts
+   * this class on the bootstrap class path when it starts; it is not on any application's.
+   */
+  private static final String AGENT_BOOTSTRAP_CLASS =
+      "io.opentelemetry.javaagent.bootstrap.AgentInitializer";
+
+  /** The package of the agent's bridge, what {@code GlobalOpenTelemetry.get()} returns under it. */
+  private static final String AGENT_BRIDGE_PACKAGE =
+      "io.opentelemetry.javaagent.instrumentation.opentelemetryapi.";
+
+  /**
+   * Whether an OpenTelemetry Java agent 2.x is attached and provides the global instance, found
+   * before anything is built and without a warning from the agent: on every agent version,
+   * including those that do not bridge {@code isSet()} (before 2.23). The agent's bootstrap class
+   * is looked up without loading it; {@code get()} is asked only then (under the agent it returns
+   * the bridge, with no side effect), and not when the agent was started disabled ({@code
+   * otel.javaagent.enabled=false}), where {@code get()} would fix a no-op instance.
+   */
+  static boolean agentProvidesGlobal() {
+    try {
+      Class.forName(AGENT_BOOTSTRAP_CLASS, false, null);
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+    String enabled = System.getProperty("otel.javaagent.enabled");
+    if (enabled == null) {
+      enabled = System.getenv("OTEL_JAVAAGENT_ENABLED");
+    }
+    if (enabled != null && enabled.trim().equalsIgnoreCase("false")) {
+      return false;
+    }
+    return GlobalOpenTelemetry.get().getClass().getName().startsWith(AGENT_BRIDGE_PACKAGE);
+  }
+
   /** Whether this OpenTelemetry API can tell, without side effects, if a global is registered. */
   static boolean canProbe() {
     return IS_SET != null;

@@ -66,15 +66,16 @@ public final class Llmetry implements AutoCloseable {
    * Initialises tracing (and metrics) from {@code config}, falling back to the {@code OTEL_*}
    * environment for what it leaves unset.
    *
-   * <p>When an OpenTelemetry instance is already registered globally (the OpenTelemetry or Tencent
-   * Java agent is attached), it is reused and no second SDK is built; the exporter settings of
-   * {@code config} are then ignored, which is logged once. With OpenTelemetry API 1.57 or later
-   * ({@code GlobalOpenTelemetry.isSet()}) this is checked before anything is built. With an older
-   * API the SDK is built, registration is attempted, and when it does not take (an instance was
-   * already set, or an agent ignores {@code set}) the just-built SDK is shut down before it
-   * exported anything; with {@link LlmetryConfig.Builder#registerGlobal registerGlobal(false)} an
-   * older API offers no way to find an agent's instance, so the SDK built from {@code config} is
-   * used.
+   * <p>Under the OpenTelemetry Java agent 2.x (or Tencent's, built on it) the agent's instance is
+   * used: this is found before anything is built, on every agent version, and said in one INFO
+   * line; no SDK is built, nothing is registered, and the exporter settings of {@code config} are
+   * ignored (configure the agent). When another OpenTelemetry instance is already registered
+   * globally, it is reused likewise: with OpenTelemetry API 1.57 or later ({@code
+   * GlobalOpenTelemetry.isSet()}) this is checked before anything is built. With an older API the
+   * SDK is built, registration is attempted, and when it does not take (an instance was already
+   * set, or an agent ignores {@code set}) the just-built SDK is shut down before it exported
+   * anything; with {@link LlmetryConfig.Builder#registerGlobal registerGlobal(false)} an older API
+   * offers no way to find an agent's instance, so the SDK built from {@code config} is used.
    *
    * <p>Calls are serialised: concurrent callers after the first get the instance it registered.
    * After {@link #close()}, a new {@code init} builds and registers a new SDK. A no-op instance
@@ -96,6 +97,10 @@ public final class Llmetry implements AutoCloseable {
 
   private static Llmetry initLocked(LlmetryConfig config) {
     releaseClosedGlobal();
+    if (GlobalRegistration.agentProvidesGlobal()) {
+      // Before anything is built, on agents that do not bridge isSet() too: no SDK, no set().
+      return reuseGlobal(config, SdkAssembly.environmentSettings(config));
+    }
     if (GlobalRegistration.canProbe() && GlobalRegistration.isSet()) {
       if (!isNoop(GlobalOpenTelemetry.get())) {
         return reuseGlobal(config, SdkAssembly.environmentSettings(config));

@@ -34,8 +34,11 @@ import javax.annotation.Nullable;
  *
  * <p>The span's parent is the context current when the call starts. Its state lives in the
  * request's {@code attributes()} map, so it ends correctly on whatever thread the response or error
- * arrives. For streaming calls, also wrap the model in {@link TracingStreamingChatModel} to get
- * {@code gen_ai.request.stream}, time-to-first-chunk and per-chunk metrics.
+ * arrives. A listener cannot make its span current around the provider's HTTP request (LangChain4j
+ * calls no listener after an {@code Error}, so a scope opened here could stay attached to the
+ * thread): wrap the model in {@link TracingChatModel} (or {@link TracingStreamingChatModel}) to
+ * have the HTTP client's span under the chat span. The streaming decorator also adds {@code
+ * gen_ai.request.stream}, time-to-first-chunk and per-chunk metrics.
  *
  * <p>The listener never throws: a failure inside it is logged once and the call proceeds untraced.
  */
@@ -92,7 +95,7 @@ public final class TracingChatModelListener implements ChatModelListener {
       String provider =
           providerName != null ? providerName : ProviderNames.providerName(context.modelProvider());
       Context parent = Context.current();
-      StreamingCall streaming = StreamingCall.from(parent);
+      ChatCall ownedCall = ChatCall.from(parent);
       AgentContext agent = AgentContext.from(parent);
       if (agent != null) {
         agent.reportProvider(provider);
@@ -102,15 +105,18 @@ public final class TracingChatModelListener implements ChatModelListener {
               request,
               provider,
               modelEntries.get(provider, request.modelName()),
-              streaming != null,
+              ownedCall != null && ownedCall.streaming,
               agent == null ? null : agent.conversationId(),
               operation);
       chatSpan.openAiClient =
           context.modelProvider() != null && context.modelProvider().name().contains("OPEN_AI");
-      chatSpan.started(operation.start(parent, chatSpan));
+      Operation.Call<ChatSpan> call = operation.start(parent, chatSpan);
+      chatSpan.started(call);
       attributes.put(stateKey, chatSpan);
-      if (streaming != null) {
-        streaming.attach(chatSpan);
+      if (ownedCall != null) {
+        // A llmetry4j wrapper owns the call: the span becomes current around the provider's
+        // HTTP request, and the wrapper closes that scope on every outcome.
+        ownedCall.attach(chatSpan, call.context(), operation.instrumentation());
       }
     } catch (Throwable e) {
       operation.instrumentationFailed(e);

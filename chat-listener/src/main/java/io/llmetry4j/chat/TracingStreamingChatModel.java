@@ -78,18 +78,20 @@ public final class TracingStreamingChatModel {
       if (handler == null) {
         return invocation.invoke(model, args); // the model's own answer to a null handler
       }
-      StreamingCall call = new StreamingCall();
+      ChatCall call = new ChatCall(true);
       Context callerContext = Context.current();
       Object[] wrapped = args.clone();
       wrapped[handlerIndex] = TimedHandler.wrap(handler, call, callerContext);
-      // Current only while the model runs onRequest on this thread; never outlives this call.
-      try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
+      Scope scope = call.enter(callerContext);
+      try {
         return invocation.invoke(model, wrapped);
       } catch (Throwable e) {
-        // Thrown by chat(...) itself, after the listener's onRequest: LangChain4j then calls no
-        // listener, so the span ends here; the application gets the very same throwable.
+        // Thrown by chat(...) itself: ends the span where no listener did; the application gets
+        // the very same throwable.
         call.onSynchronousFailure(e);
         throw e;
+      } finally {
+        scope.close();
       }
     };
   }
@@ -128,12 +130,15 @@ public final class TracingStreamingChatModel {
         delegate.subscribe(null); // the publisher's own answer to a null subscriber
         return;
       }
-      StreamingCall call = new StreamingCall();
-      try (Scope ignored = call.storeIn(callerContext).makeCurrent()) {
+      ChatCall call = new ChatCall(true);
+      Scope scope = call.enter(callerContext);
+      try {
         delegate.subscribe(new TimedSubscriber<>(subscriber, call));
       } catch (Throwable e) {
         call.onSynchronousFailure(e);
         throw e;
+      } finally {
+        scope.close();
       }
     }
   }
@@ -141,9 +146,9 @@ public final class TracingStreamingChatModel {
   /** Passes every signal on; notes chunks and the subscriber's cancellation on the way. */
   private static final class TimedSubscriber<T> implements Flow.Subscriber<T> {
     private final Flow.Subscriber<? super T> delegate;
-    private final StreamingCall call;
+    private final ChatCall call;
 
-    TimedSubscriber(Flow.Subscriber<? super T> delegate, StreamingCall call) {
+    TimedSubscriber(Flow.Subscriber<? super T> delegate, ChatCall call) {
       this.delegate = delegate;
       this.call = call;
     }
@@ -199,7 +204,7 @@ public final class TracingStreamingChatModel {
     private TimedHandler() {}
 
     static StreamingChatResponseHandler wrap(
-        StreamingChatResponseHandler handler, StreamingCall call, Context callerContext) {
+        StreamingChatResponseHandler handler, ChatCall call, Context callerContext) {
       return Forwarding.wrap(
           StreamingChatResponseHandler.class,
           handler,
@@ -207,7 +212,7 @@ public final class TracingStreamingChatModel {
     }
 
     private static Forwarding.Handler<StreamingChatResponseHandler> route(
-        Method method, StreamingCall call, Context callerContext) {
+        Method method, ChatCall call, Context callerContext) {
       boolean chunk = method.getName().startsWith(PARTIAL);
       return (handler, self, invocation, args) -> {
         if (chunk) {
@@ -221,7 +226,7 @@ public final class TracingStreamingChatModel {
     }
 
     /** The partial callbacks' contexts, with a handle that notes the application's cancel. */
-    private static Object[] watchHandles(Object[] args, StreamingCall call) {
+    private static Object[] watchHandles(Object[] args, ChatCall call) {
       if (args.length != 2 || args[1] == null) {
         return args;
       }
@@ -247,7 +252,7 @@ public final class TracingStreamingChatModel {
     }
 
     @Nullable
-    private static StreamingHandle watch(@Nullable StreamingHandle handle, StreamingCall call) {
+    private static StreamingHandle watch(@Nullable StreamingHandle handle, ChatCall call) {
       if (handle == null) {
         return null;
       }

@@ -152,7 +152,7 @@ class StreamingChatListenerTest {
             // inside the decorator's own chat(...), whose scope is then rightly still open.
             if (Thread.currentThread() != caller) {
               outsideCallbacks.add(Context.current());
-            } else if (StreamingCall.from(Context.current()) != null) {
+            } else if (ChatCall.from(Context.current()) != null) {
               outsideCallbacks.add(Context.root());
             } else {
               outsideCallbacks.add(Context.current());

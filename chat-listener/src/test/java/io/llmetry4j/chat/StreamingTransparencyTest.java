@@ -43,7 +43,7 @@ class StreamingTransparencyTest {
             StreamingChatResponseHandler.class,
             handler ->
                 TracingStreamingChatModel.TimedHandler.wrap(
-                    handler, new StreamingCall(), Context.root()));
+                    handler, new ChatCall(true), Context.root()));
 
     assertThat(checked).isEqualTo(StreamingChatResponseHandler.class.getMethods().length);
   }

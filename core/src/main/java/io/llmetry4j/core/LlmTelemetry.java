@@ -3,6 +3,7 @@ package io.llmetry4j.core;
 import static java.util.Objects.requireNonNull;
 
 import io.llmetry4j.core.internal.ContentPolicy;
+import io.llmetry4j.core.internal.ContextActivation;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
@@ -44,7 +45,9 @@ public final class LlmTelemetry {
   public static final int DEFAULT_SPAN_CONTENT_BUDGET = 64 * 1024;
 
   static {
-    Instrumentation.registerAccess(telemetry -> telemetry.instrumentation);
+    Instrumentation.registerAccess(
+        telemetry -> telemetry.instrumentation,
+        (builder, activation) -> builder.contextActivation = activation);
   }
 
   private final OpenTelemetry openTelemetry;
@@ -61,7 +64,8 @@ public final class LlmTelemetry {
       ContentPolicy contentPolicy,
       ContentCapture contentCapture,
       boolean openLlmetryCompat,
-      boolean latestExperimental) {
+      boolean latestExperimental,
+      ContextActivation contextActivation) {
     this.openTelemetry = openTelemetry;
     this.contentPolicy = contentPolicy;
     this.contentCapture = contentCapture;
@@ -85,7 +89,8 @@ public final class LlmTelemetry {
                 contentCapture.onEvents(),
                 openLlmetryCompat,
                 latestExperimental),
-            openTelemetry.getLogsBridge().get(INSTRUMENTATION_NAME));
+            openTelemetry.getLogsBridge().get(INSTRUMENTATION_NAME),
+            contextActivation);
     this.workflowOperation =
         Operation.<Workflow, Object>builder(instrumentation, SpanKind.INTERNAL, Workflow::spanName)
             .addExtractor(new Workflow.Attributes(instrumentation))
@@ -219,6 +224,8 @@ public final class LlmTelemetry {
     private int spanContentBudget = DEFAULT_SPAN_CONTENT_BUDGET;
     @Nullable private Integer attributeValueLengthLimit;
     @Nullable private Function<String, String> contentRedactor;
+    // Set by integrations (the Spring starter under Micrometer Tracing), through Instrumentation.
+    private ContextActivation contextActivation = ContextActivation.OPENTELEMETRY;
 
     private Builder(OpenTelemetry openTelemetry) {
       this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
@@ -373,7 +380,8 @@ public final class LlmTelemetry {
               contentRedactor),
           contentCapture,
           openLlmetryCompat,
-          latestExperimental != null ? latestExperimental : latestExperimentalFromEnvironment());
+          latestExperimental != null ? latestExperimental : latestExperimentalFromEnvironment(),
+          contextActivation);
     }
   }
 }

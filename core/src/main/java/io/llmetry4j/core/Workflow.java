@@ -158,7 +158,8 @@ public final class Workflow {
       baggage.put(AssociationKeys.BAGGAGE_PREFIX + association[0], association[1]);
       local.put(association[0], association[1]);
     }
-    return AssociationKeys.withLocal(current.with(baggage.build()), local);
+    return AssociationKeys.withLocal(
+        current.with(baggage.build()), local, telemetry.openLlmetryCompat());
   }
 
   String name() {

@@ -1,16 +1,21 @@
 package io.llmetry4j.core.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * How association properties of a workflow travel: as W3C baggage entries named {@link
- * #BAGGAGE_PREFIX} + the span attribute they become. Written by {@code Workflow} (core), read by
- * the bootstrap's span processor that stamps them on spans.
+ * #BAGGAGE_PREFIX} + the span attribute they become, and beside them in the in-process context.
+ * Written by {@code Workflow} (core); every llmetry4j span stamps them from the context at its
+ * start ({@link #stamp}), in any SDK; the bootstrap's span processor stamps them on the spans of
+ * other instrumentations.
  *
  * <p>Not public API: shared by the llmetry4j modules, may change without notice.
  */
@@ -38,14 +43,101 @@ public final class AssociationKeys {
   private static final ContextKey<Map<String, String>> LOCAL =
       ContextKey.named("llmetry4j-local-associations");
 
+  /** The attributes every llmetry4j span in the context carries: built once per workflow. */
+  private static final ContextKey<Stamps> STAMPS = ContextKey.named("llmetry4j-association-stamps");
+
+  /**
+   * Association properties stamped on one span at most, so that they never push the span's own
+   * attributes out of the SDK's attribute limit.
+   */
+  public static final int MAX_STAMPED_PER_SPAN = 32;
+
+  /** OpenLLMetry's short names of the semconv association attributes. */
+  private static final Map<String, String> TRACELOOP_NAMES =
+      Map.of(
+          SemconvAttributes.GEN_AI_CONVERSATION_ID.getKey(),
+          "conversation_id",
+          USER_ID,
+          "user_id",
+          SESSION_ID,
+          "session_id");
+
   private AssociationKeys() {}
 
-  /** {@code context} with {@code added} among its local association properties. */
-  public static Context withLocal(Context context, Map<String, String> added) {
+  /**
+   * {@code context} with {@code added} among its local association properties, which every
+   * llmetry4j span started in it then carries (with OpenLLMetry's {@code
+   * traceloop.association.properties.*} too when {@code openLlmetryCompat}).
+   */
+  public static Context withLocal(
+      Context context, Map<String, String> added, boolean openLlmetryCompat) {
     Map<String, String> local = context.get(LOCAL);
     Map<String, String> merged = new HashMap<>(local == null ? Map.of() : local);
     merged.putAll(added);
-    return context.with(LOCAL, Collections.unmodifiableMap(merged));
+    return context
+        .with(LOCAL, Collections.unmodifiableMap(merged))
+        .with(STAMPS, Stamps.of(merged, openLlmetryCompat));
+  }
+
+  /**
+   * Sets the association properties of {@code parent} on a span about to start; called first, so
+   * that the span's own attributes win over them.
+   */
+  public static void stamp(SpanBuilder span, Context parent) {
+    Stamps stamps = parent.get(STAMPS);
+    if (stamps == null) {
+      return;
+    }
+    for (int i = 0; i < stamps.keys.length; i++) {
+      span.setAttribute(stamps.keys[i], stamps.values[i]);
+    }
+  }
+
+  /**
+   * The span attributes of association property {@code attribute}: itself, and with {@code
+   * openLlmetryCompat} OpenLLMetry's {@code traceloop.association.properties.*} name of it.
+   */
+  @SuppressWarnings("unchecked")
+  public static AttributeKey<String>[] attributeKeys(String attribute, boolean openLlmetryCompat) {
+    if (!openLlmetryCompat) {
+      return new AttributeKey[] {AttributeKey.stringKey(attribute)};
+    }
+    String shortName =
+        attribute.startsWith(PROPERTY_PREFIX)
+            ? attribute.substring(PROPERTY_PREFIX.length())
+            : TRACELOOP_NAMES.getOrDefault(attribute, attribute);
+    return new AttributeKey[] {
+      AttributeKey.stringKey(attribute),
+      AttributeKey.stringKey(TraceloopAttributes.ASSOCIATION_PREFIX + shortName)
+    };
+  }
+
+  /** Attribute keys and values in two arrays: read per span without an iterator. */
+  private static final class Stamps {
+    final AttributeKey<String>[] keys;
+    final String[] values;
+
+    private Stamps(AttributeKey<String>[] keys, String[] values) {
+      this.keys = keys;
+      this.values = values;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Stamps of(Map<String, String> associations, boolean openLlmetryCompat) {
+      List<AttributeKey<String>> keys = new ArrayList<>();
+      List<String> values = new ArrayList<>();
+      int properties = 0;
+      for (Map.Entry<String, String> association : associations.entrySet()) {
+        if (properties++ == MAX_STAMPED_PER_SPAN) {
+          break;
+        }
+        for (AttributeKey<String> key : attributeKeys(association.getKey(), openLlmetryCompat)) {
+          keys.add(key);
+          values.add(association.getValue());
+        }
+      }
+      return new Stamps(keys.toArray(new AttributeKey[0]), values.toArray(new String[0]));
+    }
   }
 
   /** The association properties this process set in {@code context} (attribute → value). */

@@ -1,11 +1,16 @@
 package io.llmetry4j.core.internal;
 
+import static java.util.Objects.requireNonNull;
+
 import io.llmetry4j.core.LlmTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.annotation.Nullable;
 
@@ -20,6 +25,9 @@ public final class Instrumentation {
 
   @Nullable private static volatile Function<LlmTelemetry, Instrumentation> access;
 
+  @Nullable
+  private static volatile BiConsumer<LlmTelemetry.Builder, ContextActivation> activationSetter;
+
   private final Tracer tracer;
   private final Meter meter;
   private final ContentPolicy contentPolicy;
@@ -27,6 +35,7 @@ public final class Instrumentation {
   private final boolean openLlmetryCompat;
   private final GenAiClientMetrics metrics;
   private final Logger eventLogger;
+  private final ContextActivation contextActivation;
 
   /** What an {@code LlmTelemetry} switched on. */
   public static final class Options {
@@ -52,7 +61,8 @@ public final class Instrumentation {
       Meter meter,
       ContentPolicy contentPolicy,
       Options options,
-      Logger eventLogger) {
+      Logger eventLogger,
+      ContextActivation contextActivation) {
     this.tracer = tracer;
     this.meter = meter;
     this.contentPolicy = contentPolicy;
@@ -60,6 +70,7 @@ public final class Instrumentation {
     this.openLlmetryCompat = options.openLlmetryCompat;
     this.metrics = new GenAiClientMetrics(meter, options.latestExperimental);
     this.eventLogger = eventLogger;
+    this.contextActivation = contextActivation;
   }
 
   /** The instrumentation side of {@code telemetry}. */
@@ -69,10 +80,31 @@ public final class Instrumentation {
   }
 
   /** Called once, by {@link LlmTelemetry}'s class initialiser; later calls are ignored. */
-  public static synchronized void registerAccess(Function<LlmTelemetry, Instrumentation> access) {
+  public static synchronized void registerAccess(
+      Function<LlmTelemetry, Instrumentation> access,
+      BiConsumer<LlmTelemetry.Builder, ContextActivation> activationSetter) {
     if (Instrumentation.access == null) {
       Instrumentation.access = access;
+      Instrumentation.activationSetter = activationSetter;
     }
+  }
+
+  /**
+   * Has the telemetry {@code builder} builds make its spans current through {@code activation}: for
+   * an integration whose host reads the current span through a context of its own as well.
+   */
+  public static void setContextActivation(
+      LlmTelemetry.Builder builder, ContextActivation activation) {
+    // A builder exists, so LlmTelemetry's class initialiser has registered the setter.
+    activationSetter.accept(builder, requireNonNull(activation, "activation"));
+  }
+
+  /**
+   * Makes {@code context} (holding a llmetry4j span) current the way this host reads it: see {@link
+   * ContextActivation}.
+   */
+  public Scope makeCurrent(Context context) {
+    return contextActivation.makeCurrent(context);
   }
 
   public Tracer tracer() {

@@ -120,6 +120,8 @@ public final class Operation<REQ, RES> {
       SpanBuilder builder =
           instrumentation.tracer().spanBuilder(spanName.apply(request)).setSpanKind(kind);
       builder.setParent(parent);
+      // Before the extractors: the span's own attributes (an agent's conversation id) win.
+      AssociationKeys.stamp(builder, parent);
       if (instrumentation.openLlmetryCompat()) {
         stampWorkflow(builder, parent);
       }
@@ -129,7 +131,7 @@ public final class Operation<REQ, RES> {
       span = builder.startSpan();
     } catch (Throwable e) {
       instrumentationFailed(e);
-      return new Call<>(request, Span.getInvalid(), parent, startNanos);
+      return new Call<>(request, Span.getInvalid(), parent, startNanos, instrumentation);
     }
     if (span.isRecording()) {
       try {
@@ -141,7 +143,7 @@ public final class Operation<REQ, RES> {
         instrumentationFailed(e);
       }
     }
-    return new Call<>(request, span, parent, startNanos);
+    return new Call<>(request, span, parent, startNanos, instrumentation);
   }
 
   /** OpenLLMetry stamps its workflow name and task path on every span inside a workflow. */
@@ -341,14 +343,16 @@ public final class Operation<REQ, RES> {
     final Span span;
     private final Context parent;
     final long startNanos;
+    private final Instrumentation instrumentation;
     // A field updater rather than an AtomicBoolean: one object less per call.
     private volatile int ended;
 
-    Call(REQ request, Span span, Context parent, long startNanos) {
+    Call(REQ request, Span span, Context parent, long startNanos, Instrumentation instrumentation) {
       this.request = request;
       this.span = span;
       this.parent = parent;
       this.startNanos = startNanos;
+      this.instrumentation = instrumentation;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -377,9 +381,9 @@ public final class Operation<REQ, RES> {
       return ended != 0;
     }
 
-    /** Makes the span current, for work that runs inside the operation. */
+    /** Makes the span current (the host's way), for work that runs inside the operation. */
     public Scope makeCurrent() {
-      return context().makeCurrent();
+      return instrumentation.makeCurrent(context());
     }
 
     /** True for the first caller only. */
