@@ -73,18 +73,7 @@ final class RagFixture implements AutoCloseable {
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
   final io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader metrics =
       io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create();
-  final OpenTelemetrySdk sdk =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(AssociationPropertiesSpanProcessor.create(false))
-                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                  .build())
-          .setMeterProvider(
-              io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
-                  .registerMetricReader(metrics)
-                  .build())
-          .build();
+  final OpenTelemetrySdk sdk;
   final LlmTelemetry telemetry;
   final ReplayHttpServer ollama = ReplayHttpServer.start();
   final WeatherTools weather = new WeatherTools();
@@ -104,6 +93,28 @@ final class RagFixture implements AutoCloseable {
 
   /** With the telemetry settings {@code settings} makes. */
   RagFixture(java.util.function.UnaryOperator<LlmTelemetry.Builder> settings) {
+    this(settings, true);
+  }
+
+  /**
+   * With the telemetry settings {@code settings} makes, in an SDK with or without llmetry4j's
+   * {@link AssociationPropertiesSpanProcessor} (without: as an agent's or Spring's SDK is).
+   */
+  RagFixture(
+      java.util.function.UnaryOperator<LlmTelemetry.Builder> settings,
+      boolean associationProcessor) {
+    io.opentelemetry.sdk.trace.SdkTracerProviderBuilder tracing = SdkTracerProvider.builder();
+    if (associationProcessor) {
+      tracing.addSpanProcessor(AssociationPropertiesSpanProcessor.create(false));
+    }
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(tracing.addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .setMeterProvider(
+                io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
+                    .registerMetricReader(metrics)
+                    .build())
+            .build();
     telemetry = settings.apply(LlmTelemetry.builder(sdk)).build();
     loadHandbook();
     embeddingModel = TracingEmbeddingModel.wrap(telemetry, miniLm);

@@ -60,6 +60,40 @@ class RagPipelineTracingTest {
                     .hasAttribute(
                         io.opentelemetry.api.common.AttributeKey.stringKey("user.id"), "user-7"));
 
+    assertByName(spans);
+  }
+
+  @Test
+  void associations_reach_every_span_in_an_sdk_without_the_association_processor()
+      throws Exception {
+    // As under the OpenTelemetry Java agent or Spring Boot's SDK: no llmetry4j span processor.
+    try (RagFixture bare = new RagFixture(settings -> settings, false)) {
+      RagFixture.Assistant assistant = bare.assistant();
+
+      bare.telemetry
+          .workflow("answer-question")
+          .conversationId("conv-2")
+          .userId("user-8")
+          .property("tenant", "acme")
+          .call(() -> assistant.chat("conv-2", "What is the weather in San Francisco?"));
+
+      List<SpanData> spans = bare.spans.getFinishedSpanItems();
+      assertThat(SpanTree.render(spans)).isEqualTo(EXPECTED_TREE);
+      assertThat(spans)
+          .allSatisfy(
+              span ->
+                  assertThat(span)
+                      .hasAttribute(SemconvAttributes.GEN_AI_CONVERSATION_ID, "conv-2")
+                      .hasAttribute(
+                          io.opentelemetry.api.common.AttributeKey.stringKey("user.id"), "user-8")
+                      .hasAttribute(
+                          io.opentelemetry.api.common.AttributeKey.stringKey(
+                              "llmetry4j.association.tenant"),
+                          "acme"));
+    }
+  }
+
+  private static void assertByName(List<SpanData> spans) {
     Map<String, SpanData> byName =
         spans.stream()
             .collect(Collectors.toMap(SpanData::getName, Function.identity(), (a, b) -> a));
