@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -31,7 +32,20 @@ import org.springframework.core.env.Environment;
  * LlmetryBeanPostProcessor}). Every bean yields to one the application defines; {@code
  * llmetry4j.enabled=false} turns everything off.
  */
-@AutoConfiguration
+// After every auto-configuration that may define the application's OpenTelemetry (Spring Boot 3.5's
+// and 4.0's, the OpenTelemetry Spring Boot starter's) and Micrometer's tracer, so that the
+// conditions below see them: without this order llmetry4j would build a second SDK.
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.actuate.autoconfigure.opentelemetry.OpenTelemetryAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
+      "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration",
+      "org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure"
+          + ".OpenTelemetryTracingAutoConfiguration",
+      "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+      "io.opentelemetry.instrumentation.spring.autoconfigure.OpenTelemetryAutoConfiguration"
+    })
 @ConditionalOnClass({LlmTelemetry.class, ChatModelListener.class})
 @ConditionalOnProperty(
     prefix = "llmetry4j",
@@ -59,14 +73,42 @@ public class LlmetryAutoConfiguration {
   public LlmTelemetry llmTelemetry(
       LlmetryProperties properties,
       ObjectProvider<OpenTelemetry> openTelemetry,
-      ObjectProvider<Llmetry> llmetry) {
+      ObjectProvider<Llmetry> llmetry,
+      ObjectProvider<HostIntegration> integrations) {
     OpenTelemetry applications = openTelemetry.getIfUnique();
     if (applications != null) {
-      LlmTelemetry.Builder builder = LlmTelemetry.builder(applications);
+      OpenTelemetry reported = applications;
+      for (HostIntegration integration :
+          integrations.orderedStream().toArray(HostIntegration[]::new)) {
+        reported = integration.openTelemetry(reported);
+      }
+      LlmTelemetry.Builder builder = LlmTelemetry.builder(reported);
       telemetrySettings(properties).accept(builder);
+      integrations.orderedStream().forEach(integration -> integration.customize(builder));
       return builder.build();
     }
     return llmetry.getObject().telemetry();
+  }
+
+  /** Micrometer Tracing's OpenTelemetry bridge: llmetry4j's spans current for Micrometer too. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.tracing.otel.bridge.OtelTracer")
+  static class MicrometerTracing {
+    @Bean
+    HostIntegration llmetryMicrometerTracing(ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+      return new MicrometerTracingIntegration(tracer);
+    }
+  }
+
+  /** Micrometer's registry: GenAI metrics there when the application's SDK reads none. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+  static class MicrometerMetrics {
+    @Bean
+    HostIntegration llmetryMicrometerMetrics(
+        ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+      return new MicrometerMetricsIntegration(registry);
+    }
   }
 
   /** LangChain4j's starters pass every {@code ChatModelListener} bean to the models they build. */

@@ -1,9 +1,11 @@
 package io.llmetry4j.spring;
 
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.store.embedding.EmbeddingStore;
+import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Forwarding;
@@ -22,9 +24,10 @@ import org.springframework.util.ClassUtils;
  * Wraps the application's LangChain4j beans once they are initialised: {@code EmbeddingModel},
  * {@code EmbeddingStore} (collection name unknown to Spring: set it with your own {@code
  * TracingEmbeddingStore} bean when you want it), {@code ContentRetriever} (the bean name is the
- * {@code gen_ai.data_source.id}), {@code StreamingChatModel}, and AI Services (beans implementing
- * an interface annotated with LangChain4j's {@code @AiService}). A bean that is already a llmetry4j
- * wrapper is left alone; each kind has its switch under {@code llmetry4j.components}.
+ * {@code gen_ai.data_source.id}), {@code ChatModel} and {@code StreamingChatModel} (their HTTP
+ * calls then nest under the chat spans), and AI Services (beans implementing an interface annotated
+ * with LangChain4j's {@code @AiService}). A bean that is already a llmetry4j wrapper is left alone;
+ * each kind has its switch under {@code llmetry4j.components}.
  *
  * <p>The wrapped bean implements the LangChain4j interface (as the running LangChain4j defines it),
  * not the bean's class: inject these beans by their LangChain4j interface.
@@ -77,6 +80,9 @@ public class LlmetryBeanPostProcessor implements BeanPostProcessor {
     }
     if (components.isContentRetriever() && bean instanceof ContentRetriever) {
       return TracingContentRetriever.wrap(telemetry.getObject(), (ContentRetriever) bean, beanName);
+    }
+    if (components.isChatModel() && bean instanceof ChatModel) {
+      return TracingChatModel.wrap((ChatModel) bean);
     }
     if (components.isStreamingChatModel() && bean instanceof StreamingChatModel) {
       return TracingStreamingChatModel.wrap((StreamingChatModel) bean);

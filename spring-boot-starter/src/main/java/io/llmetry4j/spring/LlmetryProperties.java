@@ -88,7 +88,16 @@ public class LlmetryProperties {
     /** Wrap the application's ContentRetriever beans. */
     private boolean contentRetriever = true;
 
-    /** Wrap the application's StreamingChatModel beans (streaming data, chunk timing). */
+    /**
+     * Wrap the application's ChatModel beans, so that the model's HTTP call is a child of its chat
+     * span.
+     */
+    private boolean chatModel = true;
+
+    /**
+     * Wrap the application's StreamingChatModel beans (the model's HTTP call under the chat span,
+     * streaming data, chunk timing).
+     */
     private boolean streamingChatModel = true;
 
     /** Trace the application's AI Services (interfaces annotated with @AiService). */
@@ -135,6 +144,14 @@ public class LlmetryProperties {
 
     public void setContentRetriever(boolean contentRetriever) {
       this.contentRetriever = contentRetriever;
+    }
+
+    public boolean isChatModel() {
+      return chatModel;
+    }
+
+    public void setChatModel(boolean chatModel) {
+      this.chatModel = chatModel;
     }
 
     public boolean isStreamingChatModel() {

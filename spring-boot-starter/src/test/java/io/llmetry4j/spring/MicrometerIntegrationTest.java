@@ -1,0 +1,211 @@
+package io.llmetry4j.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import io.llmetry4j.chat.TracingChatModelListener;
+import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.testing.OllamaCassettes;
+import io.llmetry4j.core.testing.ReplayHttpServer;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
+import io.micrometer.tracing.otel.bridge.OtelTracer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
+
+/**
+ * llmetry4j inside Micrometer: its spans current for Micrometer Tracing's real OpenTelemetry
+ * bridge, its metrics in a real Micrometer registry when the application's SDK has no reader.
+ */
+class MicrometerIntegrationTest {
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final OpenTelemetrySdk sdk =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                  .build())
+          .build();
+  // The bridge as Spring Boot assembles it: OtelTracer over the SDK, observations traced by it.
+  private final OtelTracer micrometerTracer =
+      new OtelTracer(sdk.getTracer("micrometer"), new OtelCurrentTraceContext(), event -> {});
+  private final ObservationRegistry observations = ObservationRegistry.create();
+  private final ReplayHttpServer ollama = OllamaCassettes.serveChat(ReplayHttpServer.start());
+
+  MicrometerIntegrationTest() {
+    observations
+        .observationConfig()
+        .observationHandler(new DefaultTracingObservationHandler(micrometerTracer));
+  }
+
+  @AfterEach
+  void close() {
+    ollama.close();
+    sdk.close();
+    assertThat(Context.current()).isSameAs(Context.root());
+  }
+
+  private static <T> StaticListableBeanFactory beans(String name, T bean) {
+    StaticListableBeanFactory factory = new StaticListableBeanFactory();
+    factory.addBean(name, bean);
+    return factory;
+  }
+
+  private LlmTelemetry telemetryUnderMicrometer() {
+    LlmTelemetry.Builder builder = LlmTelemetry.builder(sdk);
+    new MicrometerTracingIntegration(
+            beans("tracer", micrometerTracer).getBeanProvider(io.micrometer.tracing.Tracer.class))
+        .customize(builder);
+    return builder.build();
+  }
+
+  @Test
+  void inside_a_server_observation_llmetry4j_spans_are_micrometers_current_span() {
+    LlmTelemetry telemetry = telemetryUnderMicrometer();
+    String[] seen = new String[2];
+
+    // Spring MVC's server observation is in scope while the application calls its AI code.
+    Observation.createNotStarted("http.server.requests", observations)
+        .observe(
+            () -> {
+              try {
+                telemetry
+                    .workflow("answer-question")
+                    .run(
+                        () -> {
+                          seen[0] = micrometerTracer.currentSpan().context().spanId();
+                          // The application's own observation (or RestClient's) started here.
+                          Observation.createNotStarted("glossary.lookup", observations)
+                              .observe(
+                                  () ->
+                                      seen[1] = micrometerTracer.currentSpan().context().spanId());
+                        });
+              } catch (RuntimeException e) {
+                throw e;
+              }
+            });
+
+    Map<String, SpanData> byName =
+        spans.getFinishedSpanItems().stream()
+            .collect(Collectors.toMap(SpanData::getName, Function.identity()));
+    assertThat(byName)
+        .containsOnlyKeys(
+            "http.server.requests", "invoke_workflow answer-question", "glossary.lookup");
+    SpanData server = byName.get("http.server.requests");
+    SpanData workflow = byName.get("invoke_workflow answer-question");
+    SpanData lookup = byName.get("glossary.lookup");
+    assertThat(workflow.getParentSpanId()).isEqualTo(server.getSpanId());
+    assertThat(seen[0]).isEqualTo(workflow.getSpanId());
+    assertThat(lookup.getParentSpanId()).isEqualTo(workflow.getSpanId());
+    assertThat(seen[1]).isEqualTo(lookup.getSpanId());
+  }
+
+  @Test
+  void without_the_integration_observations_take_the_server_span_as_parent() {
+    // What the integration fixes: a span made current the OpenTelemetry way alone.
+    LlmTelemetry telemetry = LlmTelemetry.builder(sdk).build();
+
+    Observation.createNotStarted("http.server.requests", observations)
+        .observe(
+            () ->
+                telemetry
+                    .workflow("answer-question")
+                    .run(
+                        () ->
+                            Observation.createNotStarted("glossary.lookup", observations)
+                                .observe(() -> {})));
+
+    Map<String, SpanData> byName =
+        spans.getFinishedSpanItems().stream()
+            .collect(Collectors.toMap(SpanData::getName, Function.identity()));
+    assertThat(byName.get("glossary.lookup").getParentSpanId())
+        .isEqualTo(byName.get("http.server.requests").getSpanId());
+  }
+
+  private ChatModel chatModel(LlmTelemetry telemetry) {
+    return OllamaChatModel.builder()
+        .baseUrl(ollama.baseUrl())
+        .modelName("llama3")
+        .timeout(Duration.ofSeconds(10))
+        .listeners(List.of(TracingChatModelListener.create(telemetry)))
+        .build();
+  }
+
+  @Test
+  void without_a_metric_reader_genai_metrics_go_to_the_meter_registry() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OpenTelemetry reported =
+        new MicrometerMetricsIntegration(
+                beans("registry", registry)
+                    .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
+            .openTelemetry(sdk);
+    assertThat(reported).isNotSameAs(sdk);
+
+    chatModel(LlmTelemetry.builder(reported).build()).chat("Tell me a joke about OpenTelemetry");
+
+    Timer duration = registry.get("gen_ai.client.operation.duration").timer();
+    assertThat(duration.count()).isEqualTo(1);
+    assertThat(duration.getId().getTag("gen_ai.operation.name")).isEqualTo("chat");
+    assertThat(duration.getId().getTag("gen_ai.provider.name")).isEqualTo("ollama");
+    assertThat(duration.getId().getTag("gen_ai.request.model")).isEqualTo("llama3");
+    assertThat(duration.getId().getTag("error.type")).isEqualTo("none");
+    assertThat(duration.takeSnapshot().histogramCounts()).isNotEmpty();
+    List<DistributionSummary> tokens =
+        List.copyOf(registry.get("gen_ai.client.token.usage").summaries());
+    assertThat(tokens)
+        .extracting(summary -> summary.getId().getTag("gen_ai.token.type"))
+        .containsExactlyInAnyOrder("input", "output");
+    assertThat(tokens)
+        .allSatisfy(summary -> assertThat(summary.getId().getBaseUnit()).isEqualTo("tokens"));
+    // The spans still go to the application's SDK.
+    assertThat(spans.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsExactly("chat llama3");
+  }
+
+  @Test
+  void with_a_metric_reader_genai_metrics_stay_in_opentelemetry_and_are_not_counted_twice() {
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    try (OpenTelemetrySdk withReader =
+        OpenTelemetrySdk.builder()
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
+            .build()) {
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      OpenTelemetry reported =
+          new MicrometerMetricsIntegration(
+                  beans("registry", registry)
+                      .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
+              .openTelemetry(withReader);
+      assertThat(reported).isSameAs(withReader);
+
+      chatModel(LlmTelemetry.builder(reported).build()).chat("Tell me a joke about OpenTelemetry");
+
+      assertThat(registry.getMeters()).isEmpty();
+      assertThat(reader.collectAllMetrics())
+          .extracting(io.opentelemetry.sdk.metrics.data.MetricData::getName)
+          .contains("gen_ai.client.operation.duration", "gen_ai.client.token.usage");
+    }
+  }
+}
