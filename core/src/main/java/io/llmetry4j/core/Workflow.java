@@ -35,9 +35,10 @@ import javax.annotation.Nullable;
  * }</pre>
  *
  * <p>Association properties ({@link #conversationId}, {@link #userId}, {@link #sessionId}, {@link
- * #property}) travel as W3C baggage, so they reach spans made on other threads and in other
- * services; {@code AssociationPropertiesSpanProcessor} (installed by {@code Llmetry.init} of
- * llmetry4j-bootstrap) stamps them on every span. <b>Privacy:</b> baggage is sent to downstream
+ * #property}) are on every llmetry4j span inside the workflow, in any SDK. They also travel as W3C
+ * baggage, so they reach spans made on other threads and in other services; {@code
+ * AssociationPropertiesSpanProcessor} (installed by {@code Llmetry.init} of llmetry4j-bootstrap)
+ * stamps them on the spans of other instrumentations. <b>Privacy:</b> baggage is sent to downstream
  * services in HTTP headers.
  */
 public final class Workflow {

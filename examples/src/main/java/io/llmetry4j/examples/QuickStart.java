@@ -3,6 +3,7 @@ package io.llmetry4j.examples;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
+import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingChatModelListener;
 import java.util.List;
 
@@ -12,11 +13,12 @@ public final class QuickStart {
     var config = LlmetryConfig.tencentApm(get("APM_ENDPOINT"), get("APM_TOKEN"), "llm-quickstart");
     try (Llmetry llmetry = Llmetry.init(config.hostName(get("HOST_NAME")).build())) {
       var model =
-          OllamaChatModel.builder()
-              .baseUrl(get("OLLAMA_BASE_URL"))
-              .modelName(get("OLLAMA_MODEL"))
-              .listeners(List.of(TracingChatModelListener.create(llmetry.telemetry())))
-              .build();
+          TracingChatModel.wrap(
+              OllamaChatModel.builder()
+                  .baseUrl(get("OLLAMA_BASE_URL"))
+                  .modelName(get("OLLAMA_MODEL"))
+                  .listeners(List.of(TracingChatModelListener.create(llmetry.telemetry())))
+                  .build());
       var tracer = llmetry.openTelemetry().getTracer("quickstart");
       var span = tracer.spanBuilder("entry func").setAttribute("func", "main").startSpan();
       try (var scope = span.makeCurrent()) {

@@ -19,6 +19,7 @@ import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
 import dev.langchain4j.store.embedding.milvus.MilvusEmbeddingStore;
 import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
+import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
@@ -205,12 +206,13 @@ public final class RagDemo {
                 TracingTools.addTo(
                         AiServices.builder(Assistant.class)
                             .chatModel(
-                                OllamaChatModel.builder()
-                                    .baseUrl(url)
-                                    .modelName(modelName)
-                                    .timeout(Duration.ofMinutes(5))
-                                    .listeners(List.of(listener))
-                                    .build())
+                                TracingChatModel.wrap(
+                                    OllamaChatModel.builder()
+                                        .baseUrl(url)
+                                        .modelName(modelName)
+                                        .timeout(Duration.ofMinutes(5))
+                                        .listeners(List.of(listener))
+                                        .build()))
                             .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
                             .contentRetriever(retriever),
                         telemetry,

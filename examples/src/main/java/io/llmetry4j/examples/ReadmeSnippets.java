@@ -20,6 +20,7 @@ import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
+import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
@@ -84,27 +85,29 @@ final class ReadmeSnippets {
 
   static ChatModel chat(Llmetry llmetry) {
     ChatModel model =
-        OllamaChatModel.builder()
-            .baseUrl("http://localhost:11434")
-            .modelName("deepseek-r1:1.5b")
-            .listeners(List.of(TracingChatModelListener.create(llmetry.telemetry())))
-            .build();
+        TracingChatModel.wrap(
+            OllamaChatModel.builder()
+                .baseUrl("http://localhost:11434")
+                .modelName("deepseek-r1:1.5b")
+                .listeners(List.of(TracingChatModelListener.create(llmetry.telemetry())))
+                .build());
     return model;
   }
 
   static ChatModel deepseek(Llmetry llmetry, String key) {
     ChatModel deepseek =
-        OpenAiChatModel.builder()
-            .baseUrl("https://api.deepseek.com/v1")
-            .apiKey(key)
-            .modelName("deepseek-chat")
-            .listeners(
-                List.of(
-                    TracingChatModelListener.builder(llmetry.telemetry())
-                        .providerName("deepseek")
-                        .server("api.deepseek.com", 443)
-                        .build()))
-            .build();
+        TracingChatModel.wrap(
+            OpenAiChatModel.builder()
+                .baseUrl("https://api.deepseek.com/v1")
+                .apiKey(key)
+                .modelName("deepseek-chat")
+                .listeners(
+                    List.of(
+                        TracingChatModelListener.builder(llmetry.telemetry())
+                            .providerName("deepseek")
+                            .server("api.deepseek.com", 443)
+                            .build()))
+                .build());
     return deepseek;
   }
 
