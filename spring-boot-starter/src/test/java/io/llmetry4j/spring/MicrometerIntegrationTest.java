@@ -2,12 +2,9 @@ package io.llmetry4j.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.ollama.OllamaChatModel;
-import io.llmetry4j.chat.TracingChatModelListener;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.llmetry4j.core.LlmTelemetry;
-import io.llmetry4j.core.testing.OllamaCassettes;
-import io.llmetry4j.core.testing.ReplayHttpServer;
+import io.llmetry4j.store.TracingEmbeddingModel;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,7 +22,6 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -52,7 +48,6 @@ class MicrometerIntegrationTest {
   private final OtelTracer micrometerTracer =
       new OtelTracer(sdk.getTracer("micrometer"), new OtelCurrentTraceContext(), event -> {});
   private final ObservationRegistry observations = ObservationRegistry.create();
-  private final ReplayHttpServer ollama = OllamaCassettes.serveChat(ReplayHttpServer.start());
 
   MicrometerIntegrationTest() {
     observations
@@ -62,7 +57,6 @@ class MicrometerIntegrationTest {
 
   @AfterEach
   void close() {
-    ollama.close();
     sdk.close();
     assertThat(Context.current()).isSameAs(Context.root());
   }
@@ -144,13 +138,10 @@ class MicrometerIntegrationTest {
         .isEqualTo(byName.get("http.server.requests").getSpanId());
   }
 
-  private ChatModel chatModel(LlmTelemetry telemetry) {
-    return OllamaChatModel.builder()
-        .baseUrl(ollama.baseUrl())
-        .modelName("llama3")
-        .timeout(Duration.ofSeconds(10))
-        .listeners(List.of(TracingChatModelListener.create(telemetry)))
-        .build();
+  /** The in-process all-MiniLM model, traced: a real GenAI operation with token usage. */
+  private static void embed(LlmTelemetry telemetry) {
+    TracingEmbeddingModel.wrap(telemetry, new AllMiniLmL6V2EmbeddingModel())
+        .embed("What is baggage?");
   }
 
   @Test
@@ -163,26 +154,25 @@ class MicrometerIntegrationTest {
             .openTelemetry(sdk);
     assertThat(reported).isNotSameAs(sdk);
 
-    chatModel(LlmTelemetry.builder(reported).build()).chat("Tell me a joke about OpenTelemetry");
+    embed(LlmTelemetry.builder(reported).build());
 
     Timer duration = registry.get("gen_ai.client.operation.duration").timer();
     assertThat(duration.count()).isEqualTo(1);
-    assertThat(duration.getId().getTag("gen_ai.operation.name")).isEqualTo("chat");
-    assertThat(duration.getId().getTag("gen_ai.provider.name")).isEqualTo("ollama");
-    assertThat(duration.getId().getTag("gen_ai.request.model")).isEqualTo("llama3");
+    assertThat(duration.getId().getTag("gen_ai.operation.name")).isEqualTo("embeddings");
+    assertThat(duration.getId().getTag("gen_ai.request.model")).isEqualTo("all-minilm-l6-v2");
     assertThat(duration.getId().getTag("error.type")).isEqualTo("none");
     assertThat(duration.takeSnapshot().histogramCounts()).isNotEmpty();
     List<DistributionSummary> tokens =
         List.copyOf(registry.get("gen_ai.client.token.usage").summaries());
     assertThat(tokens)
         .extracting(summary -> summary.getId().getTag("gen_ai.token.type"))
-        .containsExactlyInAnyOrder("input", "output");
+        .containsExactly("input");
     assertThat(tokens)
         .allSatisfy(summary -> assertThat(summary.getId().getBaseUnit()).isEqualTo("tokens"));
     // The spans still go to the application's SDK.
     assertThat(spans.getFinishedSpanItems())
         .extracting(SpanData::getName)
-        .containsExactly("chat llama3");
+        .containsExactly("embeddings all-minilm-l6-v2");
   }
 
   @Test
@@ -200,7 +190,7 @@ class MicrometerIntegrationTest {
               .openTelemetry(withReader);
       assertThat(reported).isSameAs(withReader);
 
-      chatModel(LlmTelemetry.builder(reported).build()).chat("Tell me a joke about OpenTelemetry");
+      embed(LlmTelemetry.builder(reported).build());
 
       assertThat(registry.getMeters()).isEmpty();
       assertThat(reader.collectAllMetrics())
