@@ -3,9 +3,7 @@ package io.llmetry4j.springtests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmetry4j.bootstrap.Llmetry;
-import io.llmetry4j.core.testing.OtlpHttpReceiver;
 import io.llmetry4j.core.testing.ReceivedTelemetry;
-import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -13,34 +11,15 @@ import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.resource.v1.Resource;
-import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -51,93 +30,23 @@ import org.springframework.test.context.DynamicPropertySource;
  * own span, through the starter's one SDK, and the GenAI metrics reach the same receiver from the
  * same resource, once.
  */
-@SpringBootTest(
-    classes = GlossaryApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DirtiesContext
-class OpenTelemetryStarterApplicationTest {
+class OpenTelemetryStarterApplicationTest extends GlossaryApplicationTest {
 
-  static final String ANSWER = "A span is one timed operation of a trace.";
   private static final String DURATION = "gen_ai.client.operation.duration";
   private static final String TOKEN_USAGE = "gen_ai.client.token.usage";
-  private static final ReplayHttpServer openAi = ReplayHttpServer.start();
-  private static final OtlpHttpReceiver otlp = OtlpHttpReceiver.start();
-  private static final HttpClient http = HttpClient.newHttpClient();
-
-  /**
-   * The servers close after everything else: after the context, which {@code @DirtiesContext}
-   * closes once the class is done, so that its SDK flushes to a receiver that still listens.
-   */
-  @RegisterExtension
-  static final BeforeAllCallback closeServersLast =
-      extension ->
-          extension
-              .getRoot()
-              .getStore(ExtensionContext.Namespace.GLOBAL)
-              .put(
-                  OpenTelemetryStarterApplicationTest.class.getName(),
-                  (ExtensionContext.Store.CloseableResource)
-                      () -> {
-                        openAi.close();
-                        otlp.close();
-                      });
 
   @DynamicPropertySource
   static void endpoints(DynamicPropertyRegistry registry) throws IOException {
-    String toolCall = resource("/openai-tool-call-response.json");
-    String answer = resource("/openai-chat-response.json");
-    // Like a model: asks for the glossary tool first, answers once the tool result is in.
-    openAi.byDefault(
-        "/v1/chat/completions",
-        body ->
-            ReplayHttpServer.Response.json(
-                200, body.replaceAll("\\s", "").contains("\"role\":\"tool\"") ? answer : toolCall));
-    registry.add("langchain4j.open-ai.chat-model.base-url", () -> openAi.baseUrl() + "/v1");
+    replayOpenAi(registry);
     registry.add("otel.exporter.otlp.endpoint", otlp::endpoint);
   }
 
-  @LocalServerPort int port;
-  @Autowired ConfigurableApplicationContext context;
-
-  private HttpResponse<String> asked;
-  private List<Span> askTrace;
-  private Span server;
-
-  @BeforeAll
-  void ask() throws Exception {
-    asked = get("/ask?q=" + URLEncoder.encode("What is a span?", StandardCharsets.UTF_8));
+  @Override
+  void flushTraces() {
     ((OpenTelemetrySdk) context.getBean(OpenTelemetry.class))
         .getSdkTracerProvider()
         .forceFlush()
-        .join(10, TimeUnit.SECONDS); // what ended before the answer was written
-    // The server span ends once the response is written: wait for it to arrive.
-    assertThat(otlp.received().await(() -> serverSpan().isPresent(), Duration.ofSeconds(20)))
-        .as("the server span of GET /ask arrived")
-        .isTrue();
-    server = serverSpan().orElseThrow();
-    askTrace =
-        otlp.received().spans().stream()
-            .filter(span -> span.getTraceId().equals(server.getTraceId()))
-            .toList();
-    System.out.println(
-        "trace of GET /ask:\n" + TraceTree.render(otlp.received().spans(), server.getTraceId()));
-  }
-
-  @AfterAll
-  void resetGlobal() {
-    GlobalOpenTelemetry.resetForTest();
-  }
-
-  @Test
-  void the_request_is_answered_by_the_ai_service_through_the_tool() {
-    assertThat(asked.statusCode()).isEqualTo(200);
-    assertThat(asked.body()).isEqualTo(ANSWER);
-    assertThat(openAi.requestBodies())
-        .as("the tool ran: its result went back to the model")
-        .hasSize(2)
-        .last()
-        .satisfies(body -> assertThat(body).contains("one timed operation of a trace"));
+        .join(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -178,7 +87,7 @@ class OpenTelemetryStarterApplicationTest {
           // GlobalOpenTelemetry); llmetry4j must not register one of its own.
           softly
               .assertThat(GlobalOpenTelemetry.getTracerProvider())
-              .as("GlobalOpenTelemetry's tracer provider (%s)", whoseIsGlobal())
+              .as("GlobalOpenTelemetry's tracer provider (%s)", whoseIsGlobal("the starter's SDK"))
               .isIn(
                   context.getBean(OpenTelemetry.class).getTracerProvider(), TracerProvider.noop());
         });
@@ -280,37 +189,5 @@ class OpenTelemetryStarterApplicationTest {
 
   private static List<String> metricNames() {
     return otlp.received().metrics().stream().map(Metric::getName).distinct().sorted().toList();
-  }
-
-  private String whoseIsGlobal() {
-    TracerProvider global = GlobalOpenTelemetry.getTracerProvider();
-    Llmetry llmetry = context.getBeanProvider(Llmetry.class).getIfAvailable();
-    if (global == context.getBean(OpenTelemetry.class).getTracerProvider()) {
-      return "the starter's SDK";
-    } else if (global == TracerProvider.noop()) {
-      return "a no-op";
-    } else if (llmetry != null && global == llmetry.openTelemetry().getTracerProvider()) {
-      return "llmetry4j's own SDK";
-    }
-    return "another SDK: " + global;
-  }
-
-  private Optional<Span> serverSpan() {
-    return otlp.received().spans().stream()
-        .filter(span -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
-        .filter(span -> span.getName().toLowerCase().contains("/ask"))
-        .findFirst();
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String resource(String name) throws IOException {
-    try (InputStream in = OpenTelemetryStarterApplicationTest.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }
