@@ -87,13 +87,27 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
       return;
     }
     int[] stamped = {0};
+    // The conventions' properties first, so that the per-span bound never drops them for the
+    // application's own; baggage iterates in key order, which says nothing of importance.
     baggage.forEach(
         (key, entry) -> {
-          if (key.startsWith(AssociationKeys.BAGGAGE_PREFIX)) {
+          if (STANDARD_BAGGAGE_KEYS.contains(key)) {
+            stamp(span, key, entry, local, stamped);
+          }
+        });
+    baggage.forEach(
+        (key, entry) -> {
+          if (key.startsWith(AssociationKeys.BAGGAGE_PREFIX)
+              && !STANDARD_BAGGAGE_KEYS.contains(key)) {
             stamp(span, key, entry, local, stamped);
           }
         });
   }
+
+  private static final java.util.List<String> STANDARD_BAGGAGE_KEYS =
+      AssociationKeys.STANDARD.stream()
+          .map(attribute -> AssociationKeys.BAGGAGE_PREFIX + attribute)
+          .collect(java.util.stream.Collectors.toUnmodifiableList());
 
   private void stamp(
       ReadWriteSpan span,

@@ -147,6 +147,31 @@ class BaggageTrustTest {
   }
 
   @Test
+  void under_the_bound_the_conventions_properties_win_over_the_applications_own() {
+    AssociationPropertiesSpanProcessor processor =
+        AssociationPropertiesSpanProcessor.create(false, true);
+    OpenTelemetrySdk sdk = sdk(processor);
+    BaggageBuilder baggage = Baggage.builder();
+    for (int i = 0; i < 200; i++) {
+      baggage.put("llmetry4j.llmetry4j.association.k" + i, "v" + i);
+    }
+    // In key order these come after every llmetry4j.llmetry4j.association.* key.
+    baggage.put("llmetry4j.session.id", "s-1").put("llmetry4j.gen_ai.conversation.id", "c-1");
+
+    try (CapturedOutput ignored = CapturedOutput.start()) {
+      SpanData span = chatSpanUnder(sdk, Context.root().with(baggage.build()));
+
+      assertThat(span)
+          .hasAttribute(SemconvAttributes.GEN_AI_CONVERSATION_ID, "c-1")
+          .hasAttribute(AttributeKey.stringKey("session.id"), "s-1");
+      assertThat(
+              span.getAttributes().asMap().keySet().stream()
+                  .filter(key -> key.getKey().startsWith("llmetry4j.association.")))
+          .hasSize(AssociationPropertiesSpanProcessor.MAX_STAMPED_PER_SPAN - 2);
+    }
+  }
+
+  @Test
   void new_keys_from_callers_cannot_grow_the_key_cache_without_bound() {
     AssociationPropertiesSpanProcessor processor =
         AssociationPropertiesSpanProcessor.create(false, true);

@@ -14,6 +14,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
+import java.util.ArrayList;
 import java.util.List;
 import javax.annotation.Nullable;
 
@@ -208,9 +209,9 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
     if (error != null || !SEARCH.equals(request.operation)) {
       return;
     }
-    List<? extends EmbeddingMatch<?>> matches =
+    List<EmbeddingMatch<?>> matches =
         response instanceof EmbeddingSearchResult
-            ? ((EmbeddingSearchResult<?>) response).matches()
+            ? presentMatches(((EmbeddingSearchResult<?>) response).matches())
             : List.of();
     span.setAttribute(VECTOR_RESULT_COUNT, (long) matches.size());
     span.setAttribute(SemconvAttributes.DB_RESPONSE_RETURNED_ROWS, (long) matches.size());
@@ -231,6 +232,24 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
         resultEvents(span, matches);
       }
     }
+  }
+
+  /**
+   * The matches a store returned, without the {@code null} entries a faulty store may put in its
+   * list (skipped, so that the span keeps its end attributes).
+   */
+  private static List<EmbeddingMatch<?>> presentMatches(
+      @Nullable List<? extends EmbeddingMatch<?>> matches) {
+    if (matches == null || matches.isEmpty()) {
+      return List.of();
+    }
+    List<EmbeddingMatch<?>> present = new ArrayList<>(matches.size());
+    for (EmbeddingMatch<?> match : matches) {
+      if (match != null) {
+        present.add(match);
+      }
+    }
+    return present;
   }
 
   /** OpenLLMetry's {@code db.query.result} event per match: id, score, the document's text. */

@@ -133,6 +133,48 @@ class HostileThrowablesTest {
   }
 
   /** Throws a checked exception without declaring it, as Kotlin or Lombok's @SneakyThrows do. */
+  @Test
+  void a_null_match_from_a_faulty_store_is_skipped_with_the_end_attributes_intact() {
+    InMemoryEmbeddingStore<TextSegment> real = new InMemoryEmbeddingStore<>();
+    real.add(Embedding.from(new float[] {1f, 0f}), TextSegment.from("kept"));
+    EmbeddingStore<TextSegment> faulty =
+        new InMemoryEmbeddingStore<>() {
+          @Override
+          public dev.langchain4j.store.embedding.EmbeddingSearchResult<TextSegment> search(
+              EmbeddingSearchRequest request) {
+            java.util.List<dev.langchain4j.store.embedding.EmbeddingMatch<TextSegment>> matches =
+                new java.util.ArrayList<>(real.search(request).matches());
+            matches.add(null);
+            return new dev.langchain4j.store.embedding.EmbeddingSearchResult<>(matches);
+          }
+        };
+    EmbeddingStore<TextSegment> traced =
+        TracingEmbeddingStore.builder(
+                LlmTelemetry.builder(otel.getOpenTelemetry())
+                    .captureContent(true)
+                    .openLlmetryCompat(true)
+                    .build(),
+                faulty)
+            .collectionName("docs")
+            .build();
+
+    var result =
+        traced.search(
+            EmbeddingSearchRequest.builder()
+                .queryEmbedding(Embedding.from(new float[] {1f, 0f}))
+                .maxResults(5)
+                .build());
+
+    assertThat(result.matches()).hasSize(2).last().isNull(); // the store's answer, unchanged
+    SpanData span = otel.getSpans().get(0);
+    assertThat(span.getAttributes().get(StoreOperation.VECTOR_RESULT_COUNT)).isEqualTo(1L);
+    assertThat(span.getAttributes().get(StoreOperation.VECTOR_TOP_SCORE)).isEqualTo(1.0);
+    assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS))
+        .startsWith("[{")
+        .doesNotContain("null");
+    assertThat(span.getEvents()).hasSize(1); // OpenLLMetry's db.query.result, for the real match
+  }
+
   static final class Sneaky {
     @SuppressWarnings("unchecked")
     static <E extends Throwable> E sneak(Throwable t) throws E {

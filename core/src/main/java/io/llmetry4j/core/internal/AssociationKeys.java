@@ -112,6 +112,25 @@ public final class AssociationKeys {
     };
   }
 
+  /** The conventions' association attributes: stamped before the application's own properties. */
+  public static final List<String> STANDARD =
+      List.of(SemconvAttributes.GEN_AI_CONVERSATION_ID.getKey(), USER_ID, SESSION_ID);
+
+  /**
+   * The order in which association properties are stamped, so that the per-span bound keeps the
+   * ones that matter: the conventions' attributes first, then the application's own in key order.
+   */
+  public static List<String> inStampingOrder(java.util.Collection<String> attributes) {
+    List<String> ordered = new ArrayList<>(attributes.size());
+    for (String standard : STANDARD) {
+      if (attributes.contains(standard)) {
+        ordered.add(standard);
+      }
+    }
+    attributes.stream().filter(a -> !STANDARD.contains(a)).sorted().forEach(ordered::add);
+    return ordered;
+  }
+
   /** Attribute keys and values in two arrays: read per span without an iterator. */
   private static final class Stamps {
     final AttributeKey<String>[] keys;
@@ -127,13 +146,13 @@ public final class AssociationKeys {
       List<AttributeKey<String>> keys = new ArrayList<>();
       List<String> values = new ArrayList<>();
       int properties = 0;
-      for (Map.Entry<String, String> association : associations.entrySet()) {
+      for (String attribute : inStampingOrder(associations.keySet())) {
         if (properties++ == MAX_STAMPED_PER_SPAN) {
           break;
         }
-        for (AttributeKey<String> key : attributeKeys(association.getKey(), openLlmetryCompat)) {
+        for (AttributeKey<String> key : attributeKeys(attribute, openLlmetryCompat)) {
           keys.add(key);
-          values.add(association.getValue());
+          values.add(associations.get(attribute));
         }
       }
       return new Stamps(keys.toArray(new AttributeKey[0]), values.toArray(new String[0]));
