@@ -11,14 +11,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Every ```java block of the README is code that compiles: it stands in these sources. */
+/**
+ * Every ```java block of the README and of {@code docs/} is code that compiles: it stands in these
+ * sources.
+ */
 class ReadmeSnippetsTest {
 
   private static final Path MODULE = Path.of(System.getProperty("user.dir"));
 
   @Test
-  void every_java_block_of_the_readme_is_compiled_example_code() throws IOException {
-    String readme = Files.readString(MODULE.resolve("../README.md"));
+  void every_java_block_of_the_readme_and_the_docs_is_compiled_example_code() throws IOException {
+    StringBuilder readme = new StringBuilder(Files.readString(MODULE.resolve("../README.md")));
+    try (var docs = Files.list(MODULE.resolve("../docs"))) {
+      for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        readme.append('\n').append(Files.readString(doc));
+      }
+    }
     String sources =
         compact(Files.readString(source("ReadmeSnippets.java")))
             + compact(Files.readString(source("QuickStart.java")));
@@ -28,7 +36,7 @@ class ReadmeSnippetsTest {
       blocks.add(matcher.group(1));
     }
 
-    assertThat(blocks).hasSizeGreaterThanOrEqualTo(8);
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(11);
     for (String block : blocks) {
       assertThat(sources).as("README block:%n%s", block).contains(compact(block));
     }
