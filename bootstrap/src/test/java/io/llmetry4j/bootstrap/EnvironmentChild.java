@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The program {@link EnvironmentConfigTest} runs in a forked JVM with a chosen environment. Args
  * are {@code key=value}: {@code appName}, {@code endpoint}, {@code hostName}, {@code header},
- * {@code capture}, {@code propagators=baggage}, {@code close=false} (leave it to the hook).
+ * {@code capture}, {@code propagators=baggage}, {@code tencent=<app name>} (the Tencent preset;
+ * give it first), {@code close=false} (leave it to the hook).
  */
 public final class EnvironmentChild {
 
@@ -38,6 +39,12 @@ public final class EnvironmentChild {
           break;
         case "propagators":
           builder.propagators(new TextMapPropagator[] {W3CBaggagePropagator.getInstance()});
+          break;
+        case "tencent":
+          // The preset, keeping the settings given before it on the command line out of scope.
+          builder =
+              LlmetryConfig.tencentApm("http://127.0.0.1:4317", "token-of-this-test", value)
+                  .metrics(false);
           break;
         case "close":
           close = Boolean.parseBoolean(value);

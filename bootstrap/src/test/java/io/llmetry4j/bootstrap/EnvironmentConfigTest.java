@@ -160,6 +160,14 @@ class EnvironmentConfigTest {
   }
 
   @Test
+  void the_tencent_preset_turns_openllmetry_compat_on_unless_the_environment_says_otherwise()
+      throws Exception {
+    assertThat(runChild(Map.of(), "tencent=compat").output()).contains("openLlmetryCompat=true");
+    assertThat(runChild(Map.of("LLMETRY4J_OPENLLMETRY_COMPAT", "false"), "tencent=compat").output())
+        .contains("openLlmetryCompat=false");
+  }
+
+  @Test
   void bad_environment_endpoint_fails_init_naming_the_variable() throws Exception {
     ChildRun run = runChild(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "127.0.0.1:4317"));
 
