@@ -146,14 +146,24 @@ public final class TracingChatModelListener implements ChatModelListener {
 
   @Nullable
   private ChatSpan take(@Nullable Map<Object, Object> attributes) {
-    try {
-      Object state = attributes == null ? null : attributes.remove(stateKey);
-      // A cancelled stream was already ended by TracingStreamingChatModel.
-      return state instanceof ChatSpan && !((ChatSpan) state).isEnded() ? (ChatSpan) state : null;
-    } catch (Throwable e) {
-      operation.instrumentationFailed(e);
+    if (attributes == null) {
       return null;
     }
+    Object state;
+    try {
+      state = attributes.remove(stateKey);
+    } catch (Throwable e) {
+      // A map that cannot remove (a provider's own, broken): read the state instead, so that the
+      // span still ends; it ends once, whichever callback comes first.
+      operation.instrumentationFailed(e);
+      try {
+        state = attributes.get(stateKey);
+      } catch (Throwable again) {
+        return null;
+      }
+    }
+    // A cancelled stream was already ended by TracingStreamingChatModel.
+    return state instanceof ChatSpan && !((ChatSpan) state).isEnded() ? (ChatSpan) state : null;
   }
 
   /** Builder of {@link TracingChatModelListener}. */
