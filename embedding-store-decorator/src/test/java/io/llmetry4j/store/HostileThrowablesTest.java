@@ -14,6 +14,7 @@ import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
+import java.lang.reflect.UndeclaredThrowableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -88,7 +89,7 @@ class HostileThrowablesTest {
   }
 
   @Test
-  void an_undeclared_checked_exception_passes_unchanged_and_ends_the_span() {
+  void an_undeclared_checked_exception_arrives_as_the_documented_proxy_edge_and_ends_the_span() {
     // Not named "failure": RecordingEmbeddingStore has a field of that name, which would shadow it.
     IOException diskGone = new IOException("disk gone");
     RecordingEmbeddingStore recording =
@@ -103,7 +104,9 @@ class HostileThrowablesTest {
 
     Throwable thrown = catchThrowable(traced::removeAll);
 
-    assertThat(thrown).isSameAs(diskGone);
+    // A JDK proxy's documented edge (docs/reliability.md): wrapped, the cause is the very
+    // exception.
+    assertThat(thrown).isInstanceOf(UndeclaredThrowableException.class).hasCauseReference(diskGone);
     SpanData span = otel.getSpans().get(0);
     assertThat(span.hasEnded()).isTrue();
     assertThat(span.getAttributes().get(SemconvAttributes.ERROR_TYPE))
@@ -111,7 +114,7 @@ class HostileThrowablesTest {
   }
 
   @Test
-  void an_undeclared_checked_exception_from_an_embedding_model_passes_unchanged() {
+  void an_undeclared_checked_exception_from_an_embedding_model_keeps_its_cause() {
     IOException modelGone = new IOException("model gone");
     dev.langchain4j.model.embedding.EmbeddingModel throwing =
         new dev.langchain4j.model.embedding.EmbeddingModel() {
@@ -125,7 +128,8 @@ class HostileThrowablesTest {
         TracingEmbeddingModel.wrap(contentOn(), throwing, "stand-in");
 
     assertThat(catchThrowable(() -> traced.embedAll(java.util.List.of(TextSegment.from("x")))))
-        .isSameAs(modelGone);
+        .isInstanceOf(UndeclaredThrowableException.class)
+        .hasCauseReference(modelGone);
     SpanData span = otel.getSpans().get(0);
     assertThat(span.hasEnded()).isTrue();
     assertThat(span.getAttributes().get(SemconvAttributes.ERROR_TYPE))

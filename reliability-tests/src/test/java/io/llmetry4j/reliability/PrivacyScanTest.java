@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * answers or tool arguments sent, and no log line holds them or the APM token. Each test runs its
  * own instrumented requests (sync chat, streaming chat, an AI Service with retrieval and a tool)
  * through the real bootstrap and exporters, checks that what it scans is really there, then scans
- * it. Run last in the module, each also scans what the other tests exported and logged.
+ * it. Run last in the module (its {@code junit-platform.properties} orders classes by
+ * {@code @Order}), each also scans what the other tests exported and logged; run alone, each proves
+ * that its suite-wide scan held at least its own spans and lines.
  */
 @Order(Integer.MAX_VALUE)
 class PrivacyScanTest {
@@ -57,7 +59,8 @@ class PrivacyScanTest {
   }
 
   /** The spans a workload with these content settings exports, as text. */
-  private static String exportedSpans(Consumer<io.llmetry4j.core.LlmTelemetry.Builder> content)
+  private static String exportedSpans(
+      Consumer<io.llmetry4j.core.LlmTelemetry.Builder> content, boolean intoVault)
       throws Exception {
     try (OtlpGrpcReceiver receiver = OtlpGrpcReceiver.start()) {
       List<String> sent = run(init(receiver.endpoint(), "grpc", content));
@@ -75,6 +78,9 @@ class PrivacyScanTest {
               "chat llama3",
               "retrieval bakery",
               "execute_tool findShop");
+      if (intoVault) {
+        SpanVault.addWireSpans(spans);
+      }
       return SpanVault.wireText(spans);
     }
   }
@@ -82,17 +88,21 @@ class PrivacyScanTest {
   @Test
   void no_exported_span_holds_content_sent_with_capture_off() throws Exception {
     // The scan can see content: with capture on, the same requests put all of it in the spans.
-    String captured = exportedSpans(t -> t.captureContent(true));
+    String captured = exportedSpans(t -> t.captureContent(true), false);
     for (String secret : Secrets.CONTENT) {
       assertThat(captured).as("captured with capture on").contains(secret);
     }
 
-    String spans = exportedSpans(t -> t.captureContent(false));
+    int before = SpanVault.spans();
+    String spans = exportedSpans(t -> t.captureContent(false), true);
     for (String secret : Secrets.CONTENT) {
       assertThat(spans).doesNotContain(secret);
     }
-    // In the suite, the spans the other tests exported with capture off too.
+    // Also the spans the module's other tests exported with capture off (this class runs last by
+    // its @Order); run alone, the vault holds this test's own spans, which proves it scans.
+    assertThat(SpanVault.spans()).as("spans in the vault").isGreaterThan(before);
     String suite = SpanVault.text();
+    assertThat(suite).contains("invoke_workflow request").contains("execute_tool findShop");
     for (String secret : Secrets.CONTENT) {
       assertThat(suite).doesNotContain(secret);
     }
@@ -192,8 +202,11 @@ class PrivacyScanTest {
     for (String secret : Secrets.CONTENT) {
       assertThat(logged).doesNotContain(secret);
     }
-    // In the suite, everything the other tests logged and printed too.
-    String suite = SuiteOutputCapture.everything();
+    // Also everything the module's other tests logged and printed (this class runs last by its
+    // @Order); run alone, the scan still covers this test's own output, which it proves.
+    String suite =
+        SuiteOutputCapture.everythingIncluding(
+            "llmetry4j: contentRedactor threw java.lang.IllegalStateException");
     assertThat(suite).doesNotContain(Secrets.TOKEN);
     for (String secret : Secrets.CONTENT) {
       assertThat(suite).doesNotContain(secret);

@@ -9,26 +9,31 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.annotation.Nullable;
 
 /**
- * Wrappers that implement an interface <em>as it is loaded at run time</em>: every method of it —
- * those that exist when llmetry4j is built and those LangChain4j adds later — reaches the wrapper's
- * {@link Router}, which traces the methods it knows and passes every other one to the delegate
- * unchanged. A wrapper therefore never lets an interface's default method answer in the delegate's
- * place (a default that says "not supported", or that calls another method of the wrapper instead
- * of the delegate's override).
+ * Wrappers that implement an interface <em>as it is loaded at run time</em>, as JDK proxies: every
+ * method of it — those that exist when llmetry4j is built and those LangChain4j adds later —
+ * reaches the wrapper's {@link Router}, which traces the methods it knows and passes every other
+ * one to the delegate unchanged. A wrapper therefore never lets an interface's default method
+ * answer in the delegate's place (a default that says "not supported", or that calls another method
+ * of the wrapper instead of the delegate's override).
  *
- * <p>The wrapper class is generated per interface as a hidden class whose methods hand their
- * arguments to the wrapper's {@link Dispatcher} and return what it returns. Unlike {@link Proxy},
- * it lets every {@link Throwable} through unchanged — a checked exception that the interface does
- * not declare (sneaky throws, Kotlin) included, which a JDK proxy would wrap in an {@code
- * UndeclaredThrowableException}. Where the class cannot be defined (llmetry4j loaded by a class
- * loader that cannot see the interface), a JDK proxy is used instead, with that one difference.
+ * <p>What a JDK proxy cannot keep: a checked exception that the interface does not declare (thrown
+ * by Kotlin code or Lombok's {@code @SneakyThrows}) reaches the caller as an {@link
+ * java.lang.reflect.UndeclaredThrowableException} whose cause is that exception, as it does from
+ * LangChain4j's own AI Services, which are JDK proxies too. Every other throwable passes unchanged.
+ *
+ * <p>Where no proxy can be made (a package that the interface's module does not open to llmetry4j,
+ * a native image without proxy configuration), {@link #wrap} returns the delegate itself, untraced,
+ * and logs one warning for that interface: tracing is never a reason for an application not to
+ * start.
  *
  * <p>{@code equals}, {@code hashCode} and {@code toString} keep their contracts: a wrapper equals
  * itself and any wrapper of an equal delegate, never the bare delegate (which would not say the
@@ -38,13 +43,12 @@ import javax.annotation.Nullable;
  */
 public final class Forwarding {
 
-  private Forwarding() {}
+  private static final Logger logger = Logger.getLogger(Forwarding.class.getName());
 
-  /** Receives every call on a wrapper: the method's index in its {@link Shape}, its arguments. */
-  public interface Dispatcher {
-    @Nullable
-    Object call(int method, @Nullable Object[] args) throws Throwable;
-  }
+  // Interfaces already warned about, so that a failing type logs once, not once per wrap.
+  private static final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  private Forwarding() {}
 
   /**
    * A traced method: runs the call, usually by invoking {@code method} on the delegate; {@code
@@ -61,11 +65,6 @@ public final class Forwarding {
   public interface Router<T> {
     @Nullable
     Handler<T> route(Method method);
-  }
-
-  /** Implemented by every generated wrapper: how llmetry4j recognises its own. */
-  public interface Wrapper {
-    Dispatcher llmetry4jDispatcher();
   }
 
   /** One interface method, invocable on any implementation, every Throwable passed unchanged. */
@@ -90,23 +89,39 @@ public final class Forwarding {
 
   /**
    * A wrapper of {@code delegate} implementing {@code type}: the methods {@code router} gives a
-   * handler go through it, every other method straight to {@code delegate}.
+   * handler go through it, every other method straight to {@code delegate}. Returns {@code
+   * delegate} itself, with one warning per interface, where no wrapper can be made.
    */
   public static <T> T wrap(Class<T> type, T delegate, Router<T> router) {
     requireNonNull(type, "type");
     requireNonNull(delegate, "delegate");
     requireNonNull(router, "router");
-    Shape shape = Shape.of(type);
-    @SuppressWarnings("unchecked")
-    Handler<T>[] handlers = new Handler[shape.invocations.length];
-    for (int i = 0; i < handlers.length; i++) {
-      if (i >= shape.firstObjectMethod) {
-        break; // equals, hashCode, toString: the contract above, never routed
-      }
-      handlers[i] = router.route(shape.invocations[i].method);
+    if (!type.isInterface()) {
+      throw new IllegalArgumentException(type.getName() + " is not an interface");
     }
-    RoutingDispatcher<T> dispatcher = new RoutingDispatcher<>(shape, delegate, handlers);
-    return type.cast(shape.newInstance(dispatcher));
+    Forwarder<T> forwarder;
+    Object proxy;
+    try {
+      forwarder = new Forwarder<>(Shape.of(type), delegate, router);
+      proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, forwarder);
+    } catch (VirtualMachineError fatal) {
+      throw fatal;
+    } catch (RuntimeException | Error cannotProxy) {
+      // IllegalArgumentException or InaccessibleObjectException from the JDK, a native image's
+      // unsupported-feature Error: the application runs on, untraced.
+      if (warned.add(type.getName())) {
+        logger.log(
+            Level.WARNING,
+            "llmetry4j cannot wrap "
+                + type.getName()
+                + " here ("
+                + cannotProxy.getClass().getName()
+                + "); it runs untraced");
+      }
+      return delegate;
+    }
+    forwarder.self = proxy;
+    return type.cast(proxy);
   }
 
   /**
@@ -129,65 +144,70 @@ public final class Forwarding {
   /** The delegate of a wrapper made by {@link #wrap}, or null if {@code object} is not one. */
   @Nullable
   public static Object delegateOf(@Nullable Object object) {
-    Dispatcher dispatcher = dispatcherOf(object);
-    return dispatcher instanceof RoutingDispatcher
-        ? ((RoutingDispatcher<?>) dispatcher).delegate
-        : null;
+    Forwarder<?> forwarder = forwarderOf(object);
+    return forwarder == null ? null : forwarder.delegate;
   }
 
   @Nullable
-  private static Dispatcher dispatcherOf(@Nullable Object object) {
-    if (object instanceof Wrapper) {
-      return ((Wrapper) object).llmetry4jDispatcher();
-    }
+  private static Forwarder<?> forwarderOf(@Nullable Object object) {
     if (object != null && Proxy.isProxyClass(object.getClass())) {
       InvocationHandler handler = Proxy.getInvocationHandler(object);
-      if (handler instanceof ProxyBridge) {
-        return ((ProxyBridge) handler).dispatcher;
+      if (handler instanceof Forwarder) {
+        return (Forwarder<?>) handler;
       }
     }
     return null;
   }
 
-  private static final class RoutingDispatcher<T> implements Dispatcher {
+  private static final class Forwarder<T> implements InvocationHandler {
     private final Shape shape;
     final T delegate;
-    private final Handler<T>[] handlers;
-    // Set once the wrapper exists: equals needs to recognise "itself".
+    private final Map<Method, Handler<T>> handlers;
+    // Set once the proxy exists: equals needs to recognise "itself".
     @Nullable Object self;
 
-    RoutingDispatcher(Shape shape, T delegate, Handler<T>[] handlers) {
+    Forwarder(Shape shape, T delegate, Router<T> router) {
       this.shape = shape;
       this.delegate = delegate;
-      this.handlers = handlers;
+      Map<Method, Handler<T>> routed = new HashMap<>();
+      for (Invocation invocation : shape.invocations.values()) {
+        Handler<T> handler = router.route(invocation.method);
+        if (handler != null) {
+          routed.put(invocation.method, handler);
+        }
+      }
+      this.handlers = routed.isEmpty() ? Map.of() : routed;
     }
 
     @Override
     @Nullable
-    public Object call(int method, @Nullable Object[] args) throws Throwable {
+    public Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
       Object[] arguments = args == null ? NO_ARGUMENTS : args;
-      if (method >= shape.firstObjectMethod) {
-        return objectMethod(method - shape.firstObjectMethod, arguments);
+      if (method.getDeclaringClass() == Object.class) {
+        return objectMethod(method.getName(), arguments);
       }
-      Handler<T> handler = handlers[method];
-      Invocation invocation = shape.invocations[method];
+      Invocation invocation = shape.invocations.get(method);
+      if (invocation == null) {
+        throw new AbstractMethodError(method.toString()); // not a method of the interface
+      }
+      Handler<T> handler = handlers.get(invocation.method);
       return handler != null
           ? handler.handle(delegate, self, invocation, arguments)
           : invocation.invoke(delegate, arguments);
     }
 
-    private Object objectMethod(int which, Object[] args) {
-      switch (which) {
-        case 0: // equals
+    private Object objectMethod(String name, Object[] args) {
+      switch (name) {
+        case "equals":
           Object other = args[0];
           if (other == self) {
             return true;
           }
-          Dispatcher otherDispatcher = dispatcherOf(other);
-          return otherDispatcher instanceof RoutingDispatcher
-              && ((RoutingDispatcher<?>) otherDispatcher).shape == shape
-              && delegate.equals(((RoutingDispatcher<?>) otherDispatcher).delegate);
-        case 1: // hashCode
+          Forwarder<?> otherForwarder = forwarderOf(other);
+          return otherForwarder != null
+              && otherForwarder.shape == shape
+              && delegate.equals(otherForwarder.delegate);
+        case "hashCode":
           return delegate.hashCode();
         default: // toString
           return delegate.toString();
@@ -197,8 +217,8 @@ public final class Forwarding {
 
   private static final Object[] NO_ARGUMENTS = new Object[0];
 
-  /** The interface's methods in a fixed order (then equals, hashCode, toString), and its class. */
-  static final class Shape {
+  /** The interface's methods, each invocable on any implementation; made once per interface. */
+  private static final class Shape {
     private static final ClassValue<Shape> SHAPES =
         new ClassValue<>() {
           @Override
@@ -207,71 +227,22 @@ public final class Forwarding {
           }
         };
 
-    final Class<?> type;
-    final Invocation[] invocations;
-    final int firstObjectMethod;
-    // Constructor (Dispatcher) of the generated class, or null when a JDK proxy stands in.
-    @Nullable private final MethodHandle constructor;
+    // Keyed by Method's equality (declaring class, name, signature): the Method a proxy passes.
+    final Map<Method, Invocation> invocations;
 
     static Shape of(Class<?> type) {
-      if (!type.isInterface()) {
-        throw new IllegalArgumentException(type.getName() + " is not an interface");
-      }
       return SHAPES.get(type);
     }
 
     private Shape(Class<?> type) {
-      this.type = type;
-      List<Method> methods = interfaceMethods(type);
-      this.firstObjectMethod = methods.size();
-      try {
-        methods.add(Object.class.getMethod("equals", Object.class));
-        methods.add(Object.class.getMethod("hashCode"));
-        methods.add(Object.class.getMethod("toString"));
-      } catch (NoSuchMethodException e) {
-        throw new AssertionError(e);
-      }
-      this.invocations = new Invocation[methods.size()];
-      for (int i = 0; i < invocations.length; i++) {
-        Method method = methods.get(i);
-        invocations[i] = new Invocation(method, spreadHandle(type, method));
-      }
-      this.constructor = generatedConstructor(type, methods);
-    }
-
-    Object newInstance(RoutingDispatcher<?> dispatcher) {
-      Object instance;
-      if (constructor != null) {
-        try {
-          instance = constructor.invoke((Dispatcher) dispatcher);
-        } catch (RuntimeException | Error e) {
-          throw e;
-        } catch (Throwable e) {
-          throw new IllegalStateException(e);
-        }
-      } else {
-        instance =
-            Proxy.newProxyInstance(
-                type.getClassLoader(), new Class<?>[] {type}, new ProxyBridge(dispatcher, this));
-      }
-      dispatcher.self = instance;
-      return instance;
-    }
-
-    /** Public instance methods of {@code type} and its super-interfaces, one per signature. */
-    private static List<Method> interfaceMethods(Class<?> type) {
-      Map<String, Method> bySignature = new LinkedHashMap<>();
+      Map<Method, Invocation> byMethod = new HashMap<>();
       for (Method method : type.getMethods()) {
         if (Modifier.isStatic(method.getModifiers()) || isObjectMethod(method)) {
-          continue; // an interface may redeclare equals, hashCode or toString: handled once, below
+          continue; // an interface may redeclare equals, hashCode or toString: Object's contract
         }
-        String key =
-            method.getName()
-                + MethodType.methodType(method.getReturnType(), method.getParameterTypes())
-                    .toMethodDescriptorString();
-        bySignature.putIfAbsent(key, method);
+        byMethod.put(method, new Invocation(method, spreadHandle(type, method)));
       }
-      return new ArrayList<>(bySignature.values());
+      this.invocations = byMethod;
     }
 
     private static boolean isObjectMethod(Method method) {
@@ -290,11 +261,12 @@ public final class Forwarding {
         handle = MethodHandles.publicLookup().unreflect(method);
       } catch (IllegalAccessException notPublic) {
         // A package-private interface (AI Services often are): reflection is let in, as the
-        // application's own proxies are.
+        // application's own proxies are. In a module that does not open the package this throws,
+        // and wrap() leaves the component untraced.
         try {
           method.setAccessible(true);
           handle = MethodHandles.lookup().unreflect(method);
-        } catch (IllegalAccessException | RuntimeException e) {
+        } catch (IllegalAccessException e) {
           throw new IllegalArgumentException(type.getName() + " is not accessible", e);
         }
       }
@@ -303,99 +275,6 @@ public final class Forwarding {
           .asFixedArity()
           .asSpreader(Object[].class, method.getParameterCount())
           .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
-    }
-
-    /**
-     * Whether a class defined next to {@code host} (same package and loader) may name every type in
-     * the methods' signatures: public ones, and those of the host's own package.
-     */
-    private static boolean accessibleFrom(Class<?> host, List<Method> methods) {
-      if (!accessible(host, host)) {
-        return false;
-      }
-      for (Method method : methods) {
-        if (!accessible(method.getReturnType(), host)) {
-          return false;
-        }
-        for (Class<?> parameter : method.getParameterTypes()) {
-          if (!accessible(parameter, host)) {
-            return false;
-          }
-        }
-      }
-      return true;
-    }
-
-    private static boolean accessible(Class<?> type, Class<?> host) {
-      for (Class<?> c = type;
-          c != null;
-          c = c.isArray() ? c.getComponentType() : c.getEnclosingClass()) {
-        if (c.isPrimitive() || Modifier.isPublic(c.getModifiers())) {
-          continue;
-        }
-        if (Modifier.isPrivate(c.getModifiers())
-            || c.getClassLoader() != host.getClassLoader()
-            || !c.getPackageName().equals(host.getPackageName())) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /**
-     * The generated class, defined in the interface's own package with the interface's class loader
-     * (so that a package-private interface, and an interface llmetry4j's loader cannot see, work
-     * too), or null when that is not possible: then a JDK proxy stands in.
-     */
-    @Nullable
-    private static MethodHandle generatedConstructor(Class<?> type, List<Method> methods) {
-      if (!accessibleFrom(type, methods) || !seesForwarding(type.getClassLoader())) {
-        return null;
-      }
-      try {
-        MethodHandles.Lookup host = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-        byte[] bytes = WrapperClassWriter.write(type, methods);
-        MethodHandles.Lookup hidden = host.defineHiddenClass(bytes, true);
-        return hidden
-            .findConstructor(
-                hidden.lookupClass(), MethodType.methodType(void.class, Dispatcher.class))
-            .asType(MethodType.methodType(Object.class, Dispatcher.class));
-      } catch (IllegalAccessException | NoSuchMethodException | LinkageError | RuntimeException e) {
-        return null;
-      }
-    }
-
-    /** Whether the generated class, defined by {@code loader}, links to this very Forwarding. */
-    private static boolean seesForwarding(@Nullable ClassLoader loader) {
-      try {
-        return Class.forName(Forwarding.class.getName(), false, loader) == Forwarding.class;
-      } catch (ClassNotFoundException | LinkageError e) {
-        return false;
-      }
-    }
-  }
-
-  /** The JDK proxy's handler, for the fallback only. */
-  private static final class ProxyBridge implements InvocationHandler {
-    final Dispatcher dispatcher;
-    private final Shape shape;
-
-    ProxyBridge(Dispatcher dispatcher, Shape shape) {
-      this.dispatcher = dispatcher;
-      this.shape = shape;
-    }
-
-    @Override
-    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-      for (int i = 0; i < shape.invocations.length; i++) {
-        Method candidate = shape.invocations[i].method;
-        if (candidate.getName().equals(method.getName())
-            && candidate.getReturnType() == method.getReturnType()
-            && java.util.Arrays.equals(candidate.getParameterTypes(), method.getParameterTypes())) {
-          return dispatcher.call(i, args);
-        }
-      }
-      throw new AbstractMethodError(method.toString());
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,7 +88,7 @@ public class ForwardingTest {
     Sample wrapper = Forwarding.wrap(Sample.class, delegate, method -> null);
 
     assertThat(wrapper).isNotInstanceOf(Recording.class);
-    assertThat(Proxy.isProxyClass(wrapper.getClass())).as("generated, not a JDK proxy").isFalse();
+    assertThat(Proxy.isProxyClass(wrapper.getClass())).as("a plain JDK proxy").isTrue();
     assertThat(wrapper.join("a", 1, 2L, 0.5, true)).isEqualTo("a120.5true");
     assertThat(wrapper.count()).isEqualTo(42);
     wrapper.primitives('c', 1.5f, (byte) 3, (short) 4);
@@ -99,15 +100,37 @@ public class ForwardingTest {
   }
 
   @Test
-  void every_throwable_passes_unchanged_even_a_checked_exception_the_method_does_not_declare() {
+  void every_throwable_passes_unchanged_but_an_undeclared_checked_exception_arrives_wrapped() {
     Sample wrapper = Forwarding.wrap(Sample.class, new Recording(), method -> null);
     IOException checked = new IOException("undeclared");
     StackOverflowError overflow = new StackOverflowError();
     IllegalStateException unchecked = new IllegalStateException();
 
-    assertThat(catchThrowable(() -> wrapper.fails(checked))).isSameAs(checked);
     assertThat(catchThrowable(() -> wrapper.fails(overflow))).isSameAs(overflow);
     assertThat(catchThrowable(() -> wrapper.fails(unchecked))).isSameAs(unchecked);
+    // The documented edge of a JDK proxy (and of LangChain4j's AI Services): wrapped, cause intact.
+    assertThat(catchThrowable(() -> wrapper.fails(checked)))
+        .isInstanceOf(UndeclaredThrowableException.class)
+        .hasCauseReference(checked);
+  }
+
+  /** A checked exception the interface declares passes unchanged. */
+  public interface Declaring {
+    String read() throws IOException;
+  }
+
+  @Test
+  void a_declared_checked_exception_passes_unchanged() {
+    IOException declared = new IOException("declared");
+    Declaring wrapper =
+        Forwarding.wrap(
+            Declaring.class,
+            () -> {
+              throw declared;
+            },
+            method -> null);
+
+    assertThat(catchThrowable(wrapper::read)).isSameAs(declared);
   }
 
   @Test
@@ -149,7 +172,7 @@ public class ForwardingTest {
     assertThat(Forwarding.delegateOf(delegate)).isNull();
   }
 
-  /** A type the generated class could not name: the JDK proxy stands in. */
+  /** A private type in a signature: the proxy, defined in the interface's package, names it. */
   private static final class Hidden {}
 
   public interface WithHiddenType {
@@ -161,7 +184,7 @@ public class ForwardingTest {
   }
 
   @Test
-  void a_jdk_proxy_stands_in_where_the_generated_class_cannot_name_a_type() {
+  void a_private_type_in_a_signature_reaches_the_delegate() {
     Hidden hidden = new Hidden();
     WithHiddenType delegate =
         new WithHiddenType() {
@@ -203,12 +226,12 @@ public class ForwardingTest {
   }
 
   @Test
-  void a_package_private_interface_is_generated_in_its_own_package() {
+  void a_package_private_interface_is_proxied_in_its_own_package() {
     PackagePrivateService delegate = question -> "answer to " + question;
     PackagePrivateService wrapper =
         Forwarding.wrap(PackagePrivateService.class, delegate, method -> null);
 
-    assertThat(Proxy.isProxyClass(wrapper.getClass())).isFalse();
+    assertThat(Proxy.isProxyClass(wrapper.getClass())).isTrue();
     assertThat(wrapper.getClass().getPackageName())
         .isEqualTo(PackagePrivateService.class.getPackageName());
     assertThat(wrapper.ask("q")).isEqualTo("answer to q");
@@ -226,13 +249,13 @@ public class ForwardingTest {
   }
 
   @Test
-  void an_interface_redeclaring_object_methods_is_generated_once_for_each() {
+  void an_interface_redeclaring_object_methods_keeps_their_contracts() {
     Redeclaring delegate = () -> "v";
     Redeclaring wrapper = Forwarding.wrap(Redeclaring.class, delegate, method -> null);
 
-    assertThat(Proxy.isProxyClass(wrapper.getClass())).isFalse();
     assertThat(wrapper.value()).isEqualTo("v");
     assertThat(wrapper.toString()).isEqualTo(delegate.toString());
     assertThat(wrapper).isEqualTo(wrapper);
+    assertThat(wrapper.hashCode()).isEqualTo(delegate.hashCode());
   }
 }

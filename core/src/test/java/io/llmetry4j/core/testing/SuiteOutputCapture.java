@@ -65,4 +65,20 @@ public final class SuiteOutputCapture {
   public static String everything() {
     return captured.toString();
   }
+
+  /**
+   * Everything captured, for a scan that must prove it scanned something: fails unless the capture
+   * is installed and holds {@code marker}, a line the scanning test itself produced. Run alone, the
+   * scan covers that test's own output; run last in its module, everything the module produced.
+   */
+  public static String everythingIncluding(String marker) {
+    if (!installed) {
+      throw new AssertionError("the suite output capture is not installed: nothing to scan");
+    }
+    String text = captured.toString();
+    if (!text.contains(marker)) {
+      throw new AssertionError("the suite output capture lacks this test's own line: " + marker);
+    }
+    return text;
+  }
 }
