@@ -179,7 +179,11 @@ public final class Llmetry implements AutoCloseable {
     LlmTelemetry.Builder builder =
         LlmTelemetry.builder(openTelemetry)
             .captureContent(settings.captureContent)
-            .openLlmetryCompat(settings.openLlmetryCompat);
+            .openLlmetryCompat(settings.openLlmetryCompat)
+            .semconvLatestExperimental(settings.semconvLatestExperimental);
+    if (settings.attributeValueLengthLimit != null) {
+      builder.attributeValueLengthLimit(settings.attributeValueLengthLimit);
+    }
     config.telemetrySettings.forEach(apply -> apply.accept(builder));
     return builder.build();
   }

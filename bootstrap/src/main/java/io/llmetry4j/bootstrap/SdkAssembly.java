@@ -39,6 +39,12 @@ final class SdkAssembly {
       "otel.instrumentation.genai.capture.message.content";
   static final String TRACELOOP_TRACE_CONTENT_PROPERTY = "traceloop.trace.content";
   static final String OPENLLMETRY_COMPAT_PROPERTY = "llmetry4j.openllmetry.compat";
+  static final String SEMCONV_OPT_IN_PROPERTY = "otel.semconv-stability.opt-in";
+  static final String GEN_AI_LATEST_EXPERIMENTAL = "gen_ai_latest_experimental";
+  // The span limit first: it overrides the general one in the SDK too.
+  private static final java.util.List<String> ATTRIBUTE_LENGTH_LIMIT_PROPERTIES =
+      java.util.List.of(
+          "otel.span.attribute.value.length.limit", "otel.attribute.value.length.limit");
   static final String TRUST_INBOUND_PROPERTY = "llmetry4j.associations.trust.inbound";
 
   /** How soon the embedded default prints a finished trace. */
@@ -61,6 +67,8 @@ final class SdkAssembly {
   static final class Settings {
     ContentCapture captureContent = ContentCapture.NO_CONTENT;
     boolean openLlmetryCompat;
+    boolean semconvLatestExperimental;
+    @Nullable Integer attributeValueLengthLimit;
     boolean trustInboundAssociations;
     boolean printTraceTrees;
   }
@@ -122,8 +130,7 @@ final class SdkAssembly {
               return Map.of("otel.sdk.disabled", "true");
             })
         .build();
-    settings.captureContent = captureContent(seen.get());
-    settings.openLlmetryCompat = openLlmetryCompat(seen.get());
+    readTelemetrySettings(seen.get(), settings);
     return settings;
   }
 
@@ -187,8 +194,7 @@ final class SdkAssembly {
     if (Boolean.FALSE.equals(config.metrics)) {
       overrides.put("otel.metrics.exporter", "none");
     }
-    settings.captureContent = captureContent(env);
-    settings.openLlmetryCompat = openLlmetryCompat(env);
+    readTelemetrySettings(env, settings);
     settings.trustInboundAssociations =
         config.trustInboundAssociations != null
             ? config.trustInboundAssociations
@@ -214,6 +220,37 @@ final class SdkAssembly {
 
   static boolean openLlmetryCompat(ConfigProperties env) {
     return env.getBoolean(OPENLLMETRY_COMPAT_PROPERTY, false);
+  }
+
+  /**
+   * What the telemetry takes from OpenTelemetry's configuration: the content switch, OpenLLMetry
+   * compatibility, the conventions' opt-in ({@code otel.semconv-stability.opt-in} listing {@code
+   * gen_ai_latest_experimental}) and the SDK's attribute value length limit, which the content
+   * budget stays under. The config's telemetry settings are applied after them.
+   */
+  private static void readTelemetrySettings(ConfigProperties env, Settings settings) {
+    settings.captureContent = captureContent(env);
+    settings.openLlmetryCompat = openLlmetryCompat(env);
+    settings.semconvLatestExperimental =
+        env.getList(SEMCONV_OPT_IN_PROPERTY).contains(GEN_AI_LATEST_EXPERIMENTAL);
+    settings.attributeValueLengthLimit = attributeValueLengthLimit(env);
+  }
+
+  /** The SDK's span attribute value length limit, or null when it sets none. */
+  @Nullable
+  private static Integer attributeValueLengthLimit(ConfigProperties env) {
+    for (String property : ATTRIBUTE_LENGTH_LIMIT_PROPERTIES) {
+      Integer limit;
+      try {
+        limit = env.getInt(property);
+      } catch (RuntimeException notANumber) {
+        continue; // the SDK reports its own setting; the content budget stays as it is
+      }
+      if (limit != null && limit > 0) {
+        return limit;
+      }
+    }
+    return null;
   }
 
   /**

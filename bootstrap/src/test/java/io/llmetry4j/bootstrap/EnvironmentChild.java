@@ -58,6 +58,9 @@ public final class EnvironmentChild {
     System.out.println("captureContent=" + llmetry.telemetry().captureContent());
     System.out.println("openLlmetryCompat=" + llmetry.telemetry().openLlmetryCompat());
     System.out.println(
+        "semconvLatestExperimental=" + llmetry.telemetry().semconvLatestExperimental());
+    System.out.println("spanContentBudget=" + llmetry.telemetry().spanContentBudget());
+    System.out.println(
         "propagatorFields="
             + llmetry.openTelemetry().getPropagators().getTextMapPropagator().fields());
     if (close) {

@@ -2,6 +2,7 @@ package io.llmetry4j.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.testing.OtlpGrpcReceiver;
 import io.llmetry4j.core.testing.OtlpHttpReceiver;
 import io.llmetry4j.core.testing.ReceivedTelemetry;
@@ -157,6 +158,36 @@ class EnvironmentConfigTest {
     assertThat(runChild(Map.of()).output()).contains("openLlmetryCompat=false");
     assertThat(runChild(Map.of("LLMETRY4J_OPENLLMETRY_COMPAT", "true")).output())
         .contains("openLlmetryCompat=true");
+  }
+
+  @Test
+  void the_conventions_opt_in_and_the_sdk_attribute_limit_come_from_the_environment()
+      throws Exception {
+    String defaults = runChild(Map.of()).output();
+    assertThat(defaults)
+        .contains("semconvLatestExperimental=false")
+        .contains("spanContentBudget=" + LlmTelemetry.DEFAULT_SPAN_CONTENT_BUDGET);
+
+    String optedIn =
+        runChild(
+                Map.of(
+                    "OTEL_SEMCONV_STABILITY_OPT_IN", "http, gen_ai_latest_experimental",
+                    "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "8192",
+                    "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "4096"))
+            .output();
+    assertThat(optedIn)
+        .contains("semconvLatestExperimental=true")
+        .contains("spanContentBudget=4096");
+
+    // Another opt-in value, and the general limit alone.
+    assertThat(
+            runChild(
+                    Map.of(
+                        "OTEL_SEMCONV_STABILITY_OPT_IN", "gen_ai",
+                        "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "2048"))
+                .output())
+        .contains("semconvLatestExperimental=false")
+        .contains("spanContentBudget=2048");
   }
 
   @Test

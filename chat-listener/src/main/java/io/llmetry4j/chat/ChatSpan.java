@@ -36,7 +36,7 @@ final class ChatSpan {
   @Nullable private volatile Operation.Call<ChatSpan> call;
 
   /** Content for the inference event, when content goes to events (set on the start thread). */
-  @Nullable volatile ChatEvent.Content eventContent;
+  @Nullable volatile ChatExtractor.Content eventContent;
 
   /** Whether LangChain4j's OpenAI client makes the call (OpenLLMetry's gen_ai.openai.* keys). */
   volatile boolean openAiClient;

@@ -58,14 +58,14 @@ public final class TracingChatModelListener implements ChatModelListener {
         Operation.<ChatSpan, ChatResponse>builder(
                 instrumentation, SpanKind.CLIENT, call -> call.entry.spanName)
             .addExtractor(
-                new ChatExtractor(
-                    instrumentation, builder.serverAddress, builder.serverPort, builder.baseUrl))
+                new ChatExtractor(instrumentation, builder.serverAddress, builder.serverPort))
+            .addOpenLlmetryExtractor(new OpenLlmetryChatExtractor(instrumentation, builder.baseUrl))
             .metrics(
                 GenAiOperationMetrics.<ChatSpan, ChatResponse>builder(
                         instrumentation.metrics(), call -> call.entry.metricAttributes)
-                    .responseModel(ChatAttributes::responseModel)
-                    .inputTokens(ChatAttributes::inputTokens)
-                    .outputTokens(ChatAttributes::outputTokens)
+                    .responseModel(ChatExtractor::responseModel)
+                    .inputTokens(ChatExtractor::inputTokens)
+                    .outputTokens(ChatExtractor::outputTokens)
                     .build())
             .build();
   }

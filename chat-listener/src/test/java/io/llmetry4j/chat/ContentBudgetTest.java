@@ -135,7 +135,7 @@ class ContentBudgetTest {
         span.getAttributes().asMap().keySet().stream()
             .filter(key -> key.getKey().matches("gen_ai\\.prompt\\.\\d+\\.role"))
             .count();
-    assertThat(prompts).isBetween(1L, (long) OpenLlmetryAttributes.MAX_PROMPTS);
+    assertThat(prompts).isBetween(1L, (long) OpenLlmetryChatExtractor.MAX_PROMPTS);
     // The newest message is the last prompt kept, and the SDK kept the span's own attributes.
     assertThat(
             span.getAttributes()

@@ -125,7 +125,7 @@ class ContentEventTest {
     LogRecordData record = records.get(0);
     // API 1.50+ carries the event name itself; older APIs the event.name attribute.
     String name = eventName(record);
-    assertThat(name).isEqualTo(ChatEvent.NAME);
+    assertThat(name).isEqualTo(ChatExtractor.EVENT);
     return record;
   }
 

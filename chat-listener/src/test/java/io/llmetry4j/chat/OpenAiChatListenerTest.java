@@ -103,9 +103,9 @@ class OpenAiChatListenerTest {
                                 equalTo(
                                     SemconvAttributes.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 64L),
                                 equalTo(SemconvAttributes.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 5L),
-                                equalTo(ChatAttributes.OPENAI_RESPONSE_SERVICE_TIER, "default"),
+                                equalTo(ChatExtractor.OPENAI_RESPONSE_SERVICE_TIER, "default"),
                                 equalTo(
-                                    ChatAttributes.OPENAI_RESPONSE_SYSTEM_FINGERPRINT,
+                                    ChatExtractor.OPENAI_RESPONSE_SYSTEM_FINGERPRINT,
                                     "fp_0ba0d124f1"))));
     SemconvSpans.assertConforms(otel.getSpans().get(0), "span.openai.inference.client");
   }
@@ -197,10 +197,10 @@ class OpenAiChatListenerTest {
     }
 
     List<SpanData> spans = otel.getSpans();
-    assertThat(spans.get(0)).hasAttribute(ChatAttributes.OPENAI_REQUEST_SERVICE_TIER, "flex");
-    assertThat(spans.get(1).getAttributes().get(ChatAttributes.OPENAI_REQUEST_SERVICE_TIER))
+    assertThat(spans.get(0)).hasAttribute(ChatExtractor.OPENAI_REQUEST_SERVICE_TIER, "flex");
+    assertThat(spans.get(1).getAttributes().get(ChatExtractor.OPENAI_REQUEST_SERVICE_TIER))
         .isNull();
-    assertThat(spans.get(1)).hasAttribute(ChatAttributes.OPENAI_RESPONSE_SERVICE_TIER, "default");
+    assertThat(spans.get(1)).hasAttribute(ChatExtractor.OPENAI_RESPONSE_SERVICE_TIER, "default");
   }
 
   @Test

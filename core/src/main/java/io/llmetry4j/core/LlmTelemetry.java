@@ -51,13 +51,9 @@ public final class LlmTelemetry {
   }
 
   private final OpenTelemetry openTelemetry;
-  private final ContentPolicy contentPolicy;
-  private final boolean openLlmetryCompat;
+  // The settings, in one immutable object that the instrumentations read too.
   private final Instrumentation instrumentation;
   private final Operation<Workflow, Object> workflowOperation;
-
-  private final ContentCapture contentCapture;
-  private final boolean latestExperimental;
 
   private LlmTelemetry(
       OpenTelemetry openTelemetry,
@@ -67,10 +63,6 @@ public final class LlmTelemetry {
       boolean latestExperimental,
       ContextActivation contextActivation) {
     this.openTelemetry = openTelemetry;
-    this.contentPolicy = contentPolicy;
-    this.contentCapture = contentCapture;
-    this.openLlmetryCompat = openLlmetryCompat;
-    this.latestExperimental = latestExperimental;
     this.instrumentation =
         new Instrumentation(
             openTelemetry
@@ -84,16 +76,13 @@ public final class LlmTelemetry {
                 .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
                 .build(),
             contentPolicy,
-            new Instrumentation.Options(
-                contentCapture.onSpans(),
-                contentCapture.onEvents(),
-                openLlmetryCompat,
-                latestExperimental),
+            new Instrumentation.Options(contentCapture, openLlmetryCompat, latestExperimental),
             openTelemetry.getLogsBridge().get(INSTRUMENTATION_NAME),
             contextActivation);
     this.workflowOperation =
         Operation.<Workflow, Object>builder(instrumentation, SpanKind.INTERNAL, Workflow::spanName)
-            .addExtractor(new Workflow.Attributes(instrumentation))
+            .addExtractor(new Workflow.Attributes())
+            .addOpenLlmetryExtractor(new Workflow.OpenLlmetryAttributes(instrumentation))
             .metrics(
                 (workflow, result, errorType, seconds) -> {
                   if (!workflow.isTask()) {
@@ -130,12 +119,12 @@ public final class LlmTelemetry {
    * off.
    */
   public boolean captureContent() {
-    return contentCapture.onSpans();
+    return instrumentation.captureContent();
   }
 
   /** Where captured content goes: nowhere (the default), spans, events, or both. */
   public ContentCapture contentCapture() {
-    return contentCapture;
+    return instrumentation.contentCapture();
   }
 
   /**
@@ -144,7 +133,7 @@ public final class LlmTelemetry {
    * Builder#semconvLatestExperimental}).
    */
   public boolean semconvLatestExperimental() {
-    return latestExperimental;
+    return instrumentation.latestExperimental();
   }
 
   /**
@@ -153,17 +142,17 @@ public final class LlmTelemetry {
    * OpenLLMetry data.
    */
   public boolean openLlmetryCompat() {
-    return openLlmetryCompat;
+    return instrumentation.openLlmetryCompat();
   }
 
   /** Characters kept per captured value; longer values are cut and end with a marker. */
   public int maxContentLength() {
-    return contentPolicy.maxLength();
+    return instrumentation.maxContentLength();
   }
 
   /** Characters of content one span carries at most, over all its content attributes. */
   public int spanContentBudget() {
-    return contentPolicy.spanBudget();
+    return instrumentation.spanContentBudget();
   }
 
   /**
@@ -181,15 +170,7 @@ public final class LlmTelemetry {
 
   @Override
   public String toString() {
-    return "LlmTelemetry{"
-        + contentCapture
-        + ", "
-        + contentPolicy
-        + ", openLlmetryCompat="
-        + openLlmetryCompat
-        + ", semconvLatestExperimental="
-        + latestExperimental
-        + '}';
+    return "LlmTelemetry{" + instrumentation + '}';
   }
 
   /** The llmetry4j version, the instrumentation scope version of its spans. */
@@ -218,7 +199,7 @@ public final class LlmTelemetry {
   public static final class Builder {
     private final OpenTelemetry openTelemetry;
     private ContentCapture contentCapture = ContentCapture.NO_CONTENT;
-    @Nullable private Boolean latestExperimental;
+    private boolean latestExperimental;
     private boolean openLlmetryCompat;
     private int maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
     private int spanContentBudget = DEFAULT_SPAN_CONTENT_BUDGET;
@@ -254,9 +235,10 @@ public final class LlmTelemetry {
     /**
      * Emits the newest, unreleased GenAI conventions ({@code
      * open-telemetry/semantic-conventions-genai}, the snapshot the README names) instead of semconv
-     * 1.41.1. By default on when {@code OTEL_SEMCONV_STABILITY_OPT_IN} (system property {@code
-     * otel.semconv-stability.opt-in}) lists {@code gen_ai_latest_experimental}, as the conventions'
-     * transition rule says.
+     * 1.41.1. Off by default. {@code Llmetry.init} and the Spring Boot starter switch it on when
+     * {@code OTEL_SEMCONV_STABILITY_OPT_IN} (property {@code otel.semconv-stability.opt-in}) lists
+     * {@code gen_ai_latest_experimental}, as the conventions' transition rule says; this builder
+     * reads no environment itself.
      */
     public Builder semconvLatestExperimental(boolean latestExperimental) {
       this.latestExperimental = latestExperimental;
@@ -295,10 +277,9 @@ public final class LlmTelemetry {
 
     /**
      * The SDK's attribute value length limit, when the application's SDK sets one: the content
-     * budget then stays under it, so that the SDK never cuts a JSON value. By default it is read
-     * from {@code otel.span.attribute.value.length.limit} / {@code
-     * otel.attribute.value.length.limit} (system properties, or the {@code OTEL_*} environment
-     * variables).
+     * budget then stays under it, so that the SDK never cuts a JSON value. None by default; {@code
+     * Llmetry.init} and the Spring Boot starter pass {@code otel.span.attribute.value.length.limit}
+     * / {@code otel.attribute.value.length.limit} (or their {@code OTEL_*} variables) here.
      */
     public Builder attributeValueLengthLimit(int limit) {
       if (limit < 1) {
@@ -328,59 +309,19 @@ public final class LlmTelemetry {
       return this;
     }
 
-    private static boolean latestExperimentalFromEnvironment() {
-      String value = System.getProperty("otel.semconv-stability.opt-in");
-      if (value == null) {
-        value = System.getenv("OTEL_SEMCONV_STABILITY_OPT_IN");
-      }
-      if (value == null) {
-        return false;
-      }
-      for (String entry : value.split(",")) {
-        if (entry.trim().equals("gen_ai_latest_experimental")) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private int attributeLimit() {
-      if (attributeValueLengthLimit != null) {
-        return attributeValueLengthLimit;
-      }
-      for (String key :
-          new String[] {
-            "otel.span.attribute.value.length.limit", "otel.attribute.value.length.limit"
-          }) {
-        String value = System.getProperty(key);
-        if (value == null) {
-          value = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
-        }
-        if (value != null && !value.isBlank()) {
-          try {
-            int limit = Integer.parseInt(value.trim());
-            if (limit > 0) {
-              return limit;
-            }
-          } catch (NumberFormatException e) {
-            // The SDK reports its own setting; llmetry4j keeps its budget.
-          }
-        }
-      }
-      return Integer.MAX_VALUE;
-    }
-
     public LlmTelemetry build() {
       return new LlmTelemetry(
           openTelemetry,
           new ContentPolicy(
               contentCapture != ContentCapture.NO_CONTENT,
               maxContentLength,
-              Math.min(spanContentBudget, attributeLimit()),
+              attributeValueLengthLimit == null
+                  ? spanContentBudget
+                  : Math.min(spanContentBudget, attributeValueLengthLimit),
               contentRedactor),
           contentCapture,
           openLlmetryCompat,
-          latestExperimental != null ? latestExperimental : latestExperimentalFromEnvironment(),
+          latestExperimental,
           contextActivation);
     }
   }

@@ -106,11 +106,6 @@ public final class Workflow {
   /** Runs {@code body} inside the span and returns its result. */
   public <T> T call(Callable<T> body) throws Exception {
     requireNonNull(body, "body");
-    if (!telemetry.openLlmetryCompat()) {
-      return telemetry.workflowOperation().call(contextWithAssociations(), this, body::call);
-    }
-    // The body runs inside this workflow or task (for traceloop.workflow.name / entity.path on
-    // its spans); the span itself carries the path of its ancestors, as OpenLLMetry's does.
     return telemetry
         .workflowOperation()
         .call(
@@ -126,10 +121,6 @@ public final class Workflow {
   /** Runs {@code body} inside the span. */
   public void run(Runnable body) {
     requireNonNull(body, "body");
-    if (!telemetry.openLlmetryCompat()) {
-      telemetry.workflowOperation().run(contextWithAssociations(), this, body::run);
-      return;
-    }
     telemetry
         .workflowOperation()
         .run(
@@ -142,6 +133,12 @@ public final class Workflow {
             });
   }
 
+  /**
+   * The body's context: inside this workflow or task, so that the spans of the body can carry its
+   * name and task path (OpenLLMetry's {@code traceloop.workflow.name}, {@code
+   * traceloop.entity.path}); the span itself carries the path of its ancestors, as OpenLLMetry's
+   * does.
+   */
   private Context entered(Context context) {
     return task
         ? WorkflowContext.enterTask(context, name)
@@ -177,39 +174,41 @@ public final class Workflow {
 
   /** The attributes of workflow and task spans. */
   static final class Attributes implements Operation.Extractor<Workflow, Object> {
-    private final Instrumentation instrumentation;
-    private final boolean openLlmetryCompat;
-
-    Attributes(Instrumentation instrumentation) {
-      this.instrumentation = instrumentation;
-      this.openLlmetryCompat = instrumentation.openLlmetryCompat();
-    }
-
     @Override
     public void onStart(SpanBuilder builder, Workflow workflow) {
-      String name = workflow.name;
       if (workflow.task) {
-        builder.setAttribute(AssociationKeys.TASK_NAME, name);
+        builder.setAttribute(AssociationKeys.TASK_NAME, workflow.name);
       } else {
         builder
             .setAttribute(
                 SemconvAttributes.GEN_AI_OPERATION_NAME,
                 SemconvAttributes.OperationName.INVOKE_WORKFLOW)
-            .setAttribute(SemconvAttributes.GEN_AI_WORKFLOW_NAME, name);
+            .setAttribute(SemconvAttributes.GEN_AI_WORKFLOW_NAME, workflow.name);
       }
-      if (openLlmetryCompat) {
-        builder
-            .setAttribute(TraceloopAttributes.SPAN_KIND, workflow.task ? "task" : "workflow")
-            .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
-        if (!workflow.task) {
-          builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, name);
-        }
+    }
+  }
+
+  /** OpenLLMetry's attributes of workflow and task spans (compatibility mode). */
+  static final class OpenLlmetryAttributes implements Operation.Extractor<Workflow, Object> {
+    private final Instrumentation instrumentation;
+
+    OpenLlmetryAttributes(Instrumentation instrumentation) {
+      this.instrumentation = instrumentation;
+    }
+
+    @Override
+    public void onStart(SpanBuilder builder, Workflow workflow) {
+      builder
+          .setAttribute(TraceloopAttributes.SPAN_KIND, workflow.task ? "task" : "workflow")
+          .setAttribute(TraceloopAttributes.ENTITY_NAME, workflow.name);
+      if (!workflow.task) {
+        builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, workflow.name);
       }
     }
 
     @Override
     public void onRecordingStart(Span span, Workflow workflow) {
-      if (openLlmetryCompat && workflow.input != null && instrumentation.captureContent()) {
+      if (workflow.input != null && instrumentation.captureContent()) {
         span.setAttribute(
             TraceloopAttributes.ENTITY_INPUT, EntityJson.input(workflow.input, instrumentation));
       }
@@ -218,7 +217,7 @@ public final class Workflow {
     @Override
     public void onEnd(
         Span span, Workflow workflow, @Nullable Object result, @Nullable Throwable error) {
-      if (openLlmetryCompat && result != null && instrumentation.captureContent()) {
+      if (result != null && instrumentation.captureContent()) {
         String output = EntityJson.output(result, instrumentation);
         if (output != null) {
           span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, output);

@@ -1,7 +1,6 @@
 package io.llmetry4j.store;
 
 import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
@@ -10,7 +9,6 @@ import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.NoArgMethod;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -65,6 +63,7 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
     SpanKind kind = EmbeddingModels.isInProcess(provider) ? SpanKind.INTERNAL : SpanKind.CLIENT;
     return Operation.<Call, Object>builder(instrumentation, kind, request -> spanName)
         .addExtractor(new EmbeddingsOperation(instrumentation, provider, modelName))
+        .addOpenLlmetryExtractor(new OpenLlmetryExtractors.Embeddings(instrumentation, provider))
         .metrics(
             GenAiOperationMetrics.<Call, Object>builder(
                     instrumentation.metrics(), request -> metricAttributes)
@@ -82,35 +81,6 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
       span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_MODEL, modelName);
     }
     span.setAttribute(BATCH_SIZE, (long) call.count);
-    if (instrumentation.openLlmetryCompat()) {
-      span.setAttribute(TraceloopAttributes.GEN_AI_SYSTEM, TraceloopAttributes.system(provider))
-          .setAttribute(TraceloopAttributes.LLM_REQUEST_TYPE, "embedding")
-          .setAttribute(TraceloopAttributes.LLM_IS_STREAMING, false);
-    }
-  }
-
-  /** OpenLLMetry's {@code gen_ai.prompt.N.content}: the texts embedded (compat, content on). */
-  @Override
-  public void onRecordingStart(Span span, Call call) {
-    if (!instrumentation.openLlmetryCompat() || !instrumentation.captureContent()) {
-      return;
-    }
-    List<?> inputs = call.input instanceof List ? (List<?>) call.input : List.of(call.input);
-    int remaining = instrumentation.spanContentBudget();
-    for (int i = 0;
-        i < inputs.size() && i < TraceloopAttributes.MAX_INDEXED && remaining > 0;
-        i++) {
-      Object input = inputs.get(i);
-      String text = input instanceof TextSegment ? ((TextSegment) input).text() : null;
-      if (input instanceof String) {
-        text = (String) input;
-      }
-      String content = instrumentation.content(text, remaining);
-      if (content != null) {
-        span.setAttribute(TraceloopAttributes.PROMPTS.key(i, "content"), content);
-        remaining -= content.length();
-      }
-    }
   }
 
   @Override
@@ -130,10 +100,6 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
     Long input = inputTokens(response);
     if (input != null) {
       span.setAttribute(SemconvAttributes.GEN_AI_USAGE_INPUT_TOKENS, input);
-      if (instrumentation.openLlmetryCompat()) {
-        span.setAttribute(TraceloopAttributes.GEN_AI_USAGE_PROMPT_TOKENS, input)
-            .setAttribute(TraceloopAttributes.LLM_USAGE_TOTAL_TOKENS, input);
-      }
     }
   }
 
@@ -151,7 +117,7 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
   }
 
   @Nullable
-  private static Long inputTokens(@Nullable Object response) {
+  static Long inputTokens(@Nullable Object response) {
     Object tokenUsage =
         response instanceof Response
             ? ((Response<?>) response).tokenUsage()

@@ -1,6 +1,5 @@
 package io.llmetry4j.store;
 
-import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.EmbeddingSearchResult;
@@ -9,7 +8,6 @@ import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -44,20 +42,6 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
       AttributeKey.doubleKey("llmetry4j.vector.query.top_score");
   static final AttributeKey<String> VECTOR_FILTER =
       AttributeKey.stringKey("llmetry4j.vector.query.filter");
-
-  // OpenLLMetry's vector-DB keys (its semantic-conventions-ai), in compatibility mode only.
-  static final AttributeKey<Long> OPENLLMETRY_VECTOR_TOP_K =
-      AttributeKey.longKey("db.vector.query.top_k");
-  static final AttributeKey<String> OPENLLMETRY_DB_SYSTEM = AttributeKey.stringKey("db.system");
-  static final AttributeKey<String> OPENLLMETRY_DB_OPERATION =
-      AttributeKey.stringKey("db.operation");
-  static final String OPENLLMETRY_RESULT_EVENT = "db.query.result";
-  static final AttributeKey<String> OPENLLMETRY_RESULT_ID =
-      AttributeKey.stringKey("db.query.result.id");
-  static final AttributeKey<Double> OPENLLMETRY_RESULT_SCORE =
-      AttributeKey.doubleKey("db.query.result.score");
-  static final AttributeKey<String> OPENLLMETRY_RESULT_DOCUMENT =
-      AttributeKey.stringKey("db.query.result.document");
 
   /** One call on the store. */
   static final class Request {
@@ -137,6 +121,7 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
     return Operation.<Request, Object>builder(
             instrumentation, kind, request -> spanNames.get(request.operation))
         .addExtractor(extractor)
+        .addOpenLlmetryExtractor(new OpenLlmetryExtractors.Store(instrumentation, systemName))
         .build();
   }
 
@@ -174,16 +159,9 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
     if (request.batchSize >= 2) {
       span.setAttribute(SemconvAttributes.DB_OPERATION_BATCH_SIZE, (long) request.batchSize);
     }
-    if (instrumentation.openLlmetryCompat()) {
-      span.setAttribute(OPENLLMETRY_DB_SYSTEM, systemName)
-          .setAttribute(OPENLLMETRY_DB_OPERATION, request.operation);
-    }
     if (request.search != null) {
       span.setAttribute(VECTOR_TOP_K, (long) request.search.maxResults());
       span.setAttribute(VECTOR_MIN_SCORE, request.search.minScore());
-      if (instrumentation.openLlmetryCompat()) {
-        span.setAttribute(OPENLLMETRY_VECTOR_TOP_K, (long) request.search.maxResults());
-      }
     }
   }
 
@@ -228,9 +206,6 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
         span.setAttribute(VECTOR_TOP_SCORE, top);
       }
       span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS, documents(matches));
-      if (instrumentation.openLlmetryCompat()) {
-        resultEvents(span, matches);
-      }
     }
   }
 
@@ -238,7 +213,7 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
    * The matches a store returned, without the {@code null} entries a faulty store may put in its
    * list (skipped, so that the span keeps its end attributes).
    */
-  private static List<EmbeddingMatch<?>> presentMatches(
+  static List<EmbeddingMatch<?>> presentMatches(
       @Nullable List<? extends EmbeddingMatch<?>> matches) {
     if (matches == null || matches.isEmpty()) {
       return List.of();
@@ -250,31 +225,6 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
       }
     }
     return present;
-  }
-
-  /** OpenLLMetry's {@code db.query.result} event per match: id, score, the document's text. */
-  private void resultEvents(Span span, List<? extends EmbeddingMatch<?>> matches) {
-    int remaining = instrumentation.spanContentBudget() / 2;
-    for (int i = 0; i < matches.size() && i < TraceloopAttributes.MAX_INDEXED; i++) {
-      EmbeddingMatch<?> match = matches.get(i);
-      io.opentelemetry.api.common.AttributesBuilder event =
-          io.opentelemetry.api.common.Attributes.builder();
-      if (match.embeddingId() != null) {
-        event.put(OPENLLMETRY_RESULT_ID, match.embeddingId());
-      }
-      if (match.score() != null && Double.isFinite(match.score())) {
-        event.put(OPENLLMETRY_RESULT_SCORE, match.score());
-      }
-      Object embedded = match.embedded();
-      if (embedded instanceof TextSegment && remaining > 0) {
-        String text = instrumentation.content(((TextSegment) embedded).text(), remaining);
-        if (text != null) {
-          event.put(OPENLLMETRY_RESULT_DOCUMENT, text);
-          remaining -= text.length();
-        }
-      }
-      span.addEvent(OPENLLMETRY_RESULT_EVENT, event.build());
-    }
   }
 
   static String documents(List<? extends EmbeddingMatch<?>> matches) {

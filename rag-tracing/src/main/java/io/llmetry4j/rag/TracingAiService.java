@@ -6,18 +6,15 @@ import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
-import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.TokenStream;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.AgentContext;
-import io.llmetry4j.core.internal.EntityJson;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.GenAiProviders;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -75,6 +72,8 @@ public final class TracingAiService {
         Operation.<AgentCall, Object>builder(
                 instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
             .addExtractor(new Attributes(builder, instrumentation))
+            .addOpenLlmetryExtractor(
+                new OpenLlmetryExtractors.Agent(instrumentation, builder.type.getSimpleName()))
             .metrics(
                 (call, response, errorType, seconds) ->
                     instrumentation
@@ -143,14 +142,12 @@ public final class TracingAiService {
     @Nullable private final String providerName;
     @Nullable private final String requestModel;
     private final Instrumentation instrumentation;
-    private final boolean openLlmetryCompat;
 
     Attributes(Builder<?> builder, Instrumentation instrumentation) {
       this.instrumentation = instrumentation;
       this.agentName = builder.type.getSimpleName();
       this.providerName = builder.providerName;
       this.requestModel = builder.requestModel;
-      this.openLlmetryCompat = instrumentation.openLlmetryCompat();
     }
 
     @Override
@@ -170,34 +167,11 @@ public final class TracingAiService {
       if (conversationId != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_CONVERSATION_ID, conversationId);
       }
-      if (openLlmetryCompat) {
-        span.setAttribute(TraceloopAttributes.SPAN_KIND, "agent")
-            .setAttribute(TraceloopAttributes.ENTITY_NAME, agentName);
-      }
-    }
-
-    @Override
-    public void onRecordingStart(Span span, AgentCall call) {
-      if (openLlmetryCompat && instrumentation.captureContent()) {
-        span.setAttribute(
-            TraceloopAttributes.ENTITY_INPUT, EntityJson.input(call.args, instrumentation));
-      }
     }
 
     @Override
     public void onEnd(
         Span span, AgentCall call, @Nullable Object response, @Nullable Throwable error) {
-      if (openLlmetryCompat && response != null && instrumentation.captureContent()) {
-        // A stream ends with LangChain4j's ChatResponse: its answer is the output.
-        Object output =
-            response instanceof ChatResponse && ((ChatResponse) response).aiMessage() != null
-                ? ((ChatResponse) response).aiMessage().text()
-                : response;
-        String json = output == null ? null : EntityJson.output(output, instrumentation);
-        if (json != null) {
-          span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, json);
-        }
-      }
       // Not told up front: the provider is the one the agent's first chat call reported.
       String reported = call.context.reportedProvider();
       if (providerName == null && reported != null && !instrumentation.latestExperimental()) {

@@ -9,12 +9,10 @@ import dev.langchain4j.rag.query.Query;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
-import io.llmetry4j.core.internal.JsonWriter;
 import io.llmetry4j.core.internal.LatestGenAiAttributes;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.RetrievalDocumentsJson;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -108,11 +106,6 @@ public final class TracingContentRetriever {
       } else if (topK != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_REQUEST_TOP_K, topK.doubleValue());
       }
-      if (instrumentation.openLlmetryCompat()) {
-        // OpenLLMetry's LangChain instrumentation makes a retriever a task.
-        span.setAttribute(TraceloopAttributes.SPAN_KIND, "task")
-            .setAttribute(TraceloopAttributes.ENTITY_NAME, dataSourceId);
-      }
     }
 
     @Override
@@ -120,18 +113,6 @@ public final class TracingContentRetriever {
       if (query != null) {
         instrumentation.recordContent(
             span, SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT, query.text());
-        if (instrumentation.openLlmetryCompat() && instrumentation.captureContent()) {
-          String text = instrumentation.content(query.text());
-          if (text != null) {
-            span.setAttribute(
-                TraceloopAttributes.ENTITY_INPUT,
-                new JsonWriter(text.length() + 16)
-                    .beginObject()
-                    .field("query", text)
-                    .endObject()
-                    .toString());
-          }
-        }
       }
     }
 
@@ -149,29 +130,6 @@ public final class TracingContentRetriever {
       if (instrumentation.captureContent() && count > 0) {
         span.setAttribute(SemconvAttributes.GEN_AI_RETRIEVAL_DOCUMENTS, documents(contents));
       }
-      if (instrumentation.openLlmetryCompat() && instrumentation.captureContent()) {
-        span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, entityOutput(contents, count));
-      }
-    }
-
-    /** {@code {"documents":[{"page_content":...}],"count":N}}, the texts within half the budget. */
-    private String entityOutput(@Nullable List<Content> contents, int count) {
-      JsonWriter json = new JsonWriter(256).beginObject().name("documents").beginArray();
-      int remaining = instrumentation.spanContentBudget() / 2;
-      if (contents != null) {
-        for (Content content : contents) {
-          String text =
-              content == null || content.textSegment() == null || remaining <= 0
-                  ? null
-                  : instrumentation.content(content.textSegment().text(), remaining);
-          if (text != null) {
-            json.beginObject().field("page_content", text).endObject();
-            remaining -= text.length();
-          }
-        }
-      }
-      json.endArray().name("count").value((long) count);
-      return json.endObject().toString();
     }
   }
 
@@ -222,6 +180,8 @@ public final class TracingContentRetriever {
           Operation.<Query, List<Content>>builder(
                   instrumentation, SpanKind.CLIENT, query -> spanName)
               .addExtractor(new Attributes(instrumentation, dataSourceId, topK))
+              .addOpenLlmetryExtractor(
+                  new OpenLlmetryExtractors.Retrieval(instrumentation, dataSourceId))
               .build();
       // A copy: later changes to this builder do not reach the retrievers built from it.
       Builder snapshot = copyFor(delegate);

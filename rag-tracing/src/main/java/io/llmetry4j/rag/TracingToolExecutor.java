@@ -8,12 +8,10 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.AgentContext;
-import io.llmetry4j.core.internal.EntityJson;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -43,6 +41,8 @@ final class TracingToolExecutor {
         Operation.<ToolCall, Object>builder(instrumentation, SpanKind.INTERNAL, call -> spanName)
             .addExtractor(
                 new Attributes(instrumentation, specification.name(), specification.description()))
+            .addOpenLlmetryExtractor(
+                new OpenLlmetryExtractors.Tool(instrumentation, specification.name()))
             .responseError(TracingToolExecutor::errorType, ERROR_RESULT_DESCRIPTION)
             .metrics(
                 (call, result, errorType, seconds) ->
@@ -74,7 +74,15 @@ final class TracingToolExecutor {
     return isErrorResult(result) ? "tool_error" : null;
   }
 
-  private static boolean isErrorResult(@Nullable Object result) {
+  /** The text of a tool's result, as the model receives it. */
+  @Nullable
+  static String resultText(Object result) {
+    return result instanceof ToolExecutionResult
+        ? ((ToolExecutionResult) result).resultText()
+        : result.toString();
+  }
+
+  static boolean isErrorResult(@Nullable Object result) {
     return result instanceof ToolExecutionResult && ((ToolExecutionResult) result).isError();
   }
 
@@ -124,19 +132,14 @@ final class TracingToolExecutor {
       if (call.agentName != null && instrumentation.latestExperimental()) {
         span.setAttribute(SemconvAttributes.GEN_AI_AGENT_NAME, call.agentName);
       }
-      if (instrumentation.openLlmetryCompat()) {
-        span.setAttribute(TraceloopAttributes.SPAN_KIND, "tool")
-            .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
-      }
     }
 
     /**
-     * Arguments and result share the span's content budget; in compat mode OpenLLMetry's entity
-     * input and output take the other half.
+     * Arguments and result share the conventions' part of the span's content budget (in
+     * compatibility mode OpenLLMetry's entity input and output take the other half).
      */
     private int valueLimit() {
-      int budget = instrumentation.spanContentBudget();
-      return instrumentation.openLlmetryCompat() ? budget / 4 : budget / 2;
+      return instrumentation.semconvContentBudget() / 2;
     }
 
     @Override
@@ -145,11 +148,6 @@ final class TracingToolExecutor {
         String arguments = instrumentation.contentJson(call.request.arguments(), valueLimit());
         if (arguments != null) {
           span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, arguments);
-        }
-        if (instrumentation.openLlmetryCompat()) {
-          span.setAttribute(
-              TraceloopAttributes.ENTITY_INPUT,
-              EntityJson.input(new Object[] {call.request.arguments()}, instrumentation));
         }
       }
     }
@@ -161,19 +159,9 @@ final class TracingToolExecutor {
       if (!instrumentation.captureContent() || result == null || isErrorResult(result)) {
         return;
       }
-      String text =
-          result instanceof ToolExecutionResult
-              ? ((ToolExecutionResult) result).resultText()
-              : result.toString();
-      String recorded = instrumentation.content(text, valueLimit());
+      String recorded = instrumentation.content(resultText(result), valueLimit());
       if (recorded != null) {
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_RESULT, recorded);
-      }
-      if (instrumentation.openLlmetryCompat() && text != null) {
-        String output = EntityJson.output(text, instrumentation);
-        if (output != null) {
-          span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, output);
-        }
       }
     }
   }

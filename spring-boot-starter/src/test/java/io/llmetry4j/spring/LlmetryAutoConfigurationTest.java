@@ -154,6 +154,29 @@ class LlmetryAutoConfigurationTest {
   }
 
   @Test
+  void the_conventions_opt_in_and_the_attribute_limit_reach_the_applications_telemetry() {
+    runner
+        .withPropertyValues(
+            "otel.semconv-stability.opt-in=http,gen_ai_latest_experimental",
+            "otel.span.attribute.value.length.limit=4096")
+        .run(
+            context -> {
+              LlmTelemetry telemetry = context.getBean(LlmTelemetry.class);
+              assertThat(telemetry.semconvLatestExperimental()).isTrue();
+              assertThat(telemetry.spanContentBudget()).isEqualTo(4096);
+            });
+    runner
+        .withPropertyValues(
+            "otel.semconv-stability.opt-in=gen_ai", "otel.attribute.value.length.limit=2048")
+        .run(
+            context -> {
+              LlmTelemetry telemetry = context.getBean(LlmTelemetry.class);
+              assertThat(telemetry.semconvLatestExperimental()).isFalse();
+              assertThat(telemetry.spanContentBudget()).isEqualTo(2048);
+            });
+  }
+
+  @Test
   void a_bad_max_content_length_fails_start_up_naming_the_property() {
     runner
         .withPropertyValues("llmetry4j.max-content-length=0")

@@ -2,11 +2,13 @@ package io.llmetry4j.core.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmetry4j.core.ContentCapture;
 import io.llmetry4j.core.LlmTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -36,21 +38,23 @@ public final class Instrumentation {
   private final GenAiClientMetrics metrics;
   private final Logger eventLogger;
   private final ContextActivation contextActivation;
+  // What every span takes from the context it starts in, chosen once for the settings.
+  private final BiConsumer<SpanBuilder, Context> contextStamp;
+  private final int semconvContentBudget;
 
   /** What an {@code LlmTelemetry} switched on. */
   public static final class Options {
+    final ContentCapture contentCapture;
     final boolean spanContent;
     final boolean eventContent;
     final boolean openLlmetryCompat;
     final boolean latestExperimental;
 
     public Options(
-        boolean spanContent,
-        boolean eventContent,
-        boolean openLlmetryCompat,
-        boolean latestExperimental) {
-      this.spanContent = spanContent;
-      this.eventContent = eventContent;
+        ContentCapture contentCapture, boolean openLlmetryCompat, boolean latestExperimental) {
+      this.contentCapture = contentCapture;
+      this.spanContent = contentCapture.onSpans();
+      this.eventContent = contentCapture.onEvents();
       this.openLlmetryCompat = openLlmetryCompat;
       this.latestExperimental = latestExperimental;
     }
@@ -71,6 +75,24 @@ public final class Instrumentation {
     this.metrics = new GenAiClientMetrics(meter, options.latestExperimental);
     this.eventLogger = eventLogger;
     this.contextActivation = contextActivation;
+    this.contextStamp =
+        options.openLlmetryCompat
+            ? (span, parent) -> {
+              AssociationKeys.stamp(span, parent);
+              TraceloopAttributes.stampWorkflow(span, parent);
+            }
+            : AssociationKeys::stamp;
+    // In compatibility mode OpenLLMetry's copies of the content take half of each span's budget.
+    int budget = contentPolicy.spanBudget();
+    this.semconvContentBudget = options.openLlmetryCompat ? budget / 2 : budget;
+  }
+
+  /**
+   * Sets what a span takes from the context it starts in: the workflow's association properties,
+   * and in OpenLLMetry compatibility mode the workflow name and task path.
+   */
+  public void stampFromContext(SpanBuilder span, Context parent) {
+    contextStamp.accept(span, parent);
   }
 
   /** The instrumentation side of {@code telemetry}. */
@@ -120,6 +142,11 @@ public final class Instrumentation {
     return metrics;
   }
 
+  /** Where captured content goes: nowhere, spans, events, or both. */
+  public ContentCapture contentCapture() {
+    return options.contentCapture;
+  }
+
   /** Whether content is recorded on spans: instrumentations check it before building any. */
   public boolean captureContent() {
     return options.spanContent;
@@ -147,6 +174,14 @@ public final class Instrumentation {
   /** Characters of content one span carries at most, over all its content attributes. */
   public int spanContentBudget() {
     return contentPolicy.spanBudget();
+  }
+
+  /**
+   * The part of {@link #spanContentBudget()} for the conventions' content attributes: all of it, or
+   * half in OpenLLMetry compatibility mode, whose extractors take the other half.
+   */
+  public int semconvContentBudget() {
+    return semconvContentBudget;
   }
 
   /** The value as it may be recorded (redacted, truncated), or null: see {@link ContentPolicy}. */
@@ -186,5 +221,16 @@ public final class Instrumentation {
 
   public boolean openLlmetryCompat() {
     return openLlmetryCompat;
+  }
+
+  @Override
+  public String toString() {
+    return options.contentCapture
+        + ", "
+        + contentPolicy
+        + ", openLlmetryCompat="
+        + openLlmetryCompat
+        + ", semconvLatestExperimental="
+        + options.latestExperimental;
   }
 }

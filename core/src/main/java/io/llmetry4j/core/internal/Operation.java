@@ -121,10 +121,7 @@ public final class Operation<REQ, RES> {
           instrumentation.tracer().spanBuilder(spanName.apply(request)).setSpanKind(kind);
       builder.setParent(parent);
       // Before the extractors: the span's own attributes (an agent's conversation id) win.
-      AssociationKeys.stamp(builder, parent);
-      if (instrumentation.openLlmetryCompat()) {
-        stampWorkflow(builder, parent);
-      }
+      instrumentation.stampFromContext(builder, parent);
       for (Extractor<? super REQ, ? super RES> extractor : extractors) {
         extractor.onStart(builder, request);
       }
@@ -144,20 +141,6 @@ public final class Operation<REQ, RES> {
       }
     }
     return new Call<>(request, span, parent, startNanos, instrumentation);
-  }
-
-  /** OpenLLMetry stamps its workflow name and task path on every span inside a workflow. */
-  private static void stampWorkflow(SpanBuilder builder, Context parent) {
-    WorkflowContext workflow = WorkflowContext.from(parent);
-    if (workflow == null) {
-      return;
-    }
-    if (workflow.workflowName() != null) {
-      builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, workflow.workflowName());
-    }
-    if (workflow.entityPath() != null) {
-      builder.setAttribute(TraceloopAttributes.ENTITY_PATH, workflow.entityPath());
-    }
   }
 
   /** {@link #start(Context, Object)} under the current context. */
@@ -411,6 +394,19 @@ public final class Operation<REQ, RES> {
 
     public Builder<REQ, RES> addExtractor(Extractor<? super REQ, ? super RES> extractor) {
       extractors.add(requireNonNull(extractor, "extractor"));
+      return this;
+    }
+
+    /**
+     * Adds OpenLLMetry's attributes of this operation, when the telemetry's OpenLLMetry
+     * compatibility is on (the one place it is decided); otherwise the extractor is never used.
+     */
+    public Builder<REQ, RES> addOpenLlmetryExtractor(
+        Extractor<? super REQ, ? super RES> extractor) {
+      requireNonNull(extractor, "extractor");
+      if (instrumentation.openLlmetryCompat()) {
+        extractors.add(extractor);
+      }
       return this;
     }
 

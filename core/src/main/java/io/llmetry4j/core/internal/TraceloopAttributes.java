@@ -1,6 +1,8 @@
 package io.llmetry4j.core.internal;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.context.Context;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -103,6 +105,23 @@ public final class TraceloopAttributes {
         return "Watsonx";
       default:
         return providerName;
+    }
+  }
+
+  /**
+   * OpenLLMetry stamps its workflow name and task path on every span inside a workflow: from the
+   * {@link WorkflowContext} the span starts in.
+   */
+  static void stampWorkflow(SpanBuilder builder, Context parent) {
+    WorkflowContext workflow = WorkflowContext.from(parent);
+    if (workflow == null) {
+      return;
+    }
+    if (workflow.workflowName() != null) {
+      builder.setAttribute(WORKFLOW_NAME, workflow.workflowName());
+    }
+    if (workflow.entityPath() != null) {
+      builder.setAttribute(ENTITY_PATH, workflow.entityPath());
     }
   }
 

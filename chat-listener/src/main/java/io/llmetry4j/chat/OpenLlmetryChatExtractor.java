@@ -10,25 +10,34 @@ import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.annotation.Nullable;
 
 /**
- * The indexed attributes OpenLLMetry's chat instrumentations emit (compat mode, content capture
- * on): {@code gen_ai.prompt.N.*} with tool calls and tool-call ids, {@code gen_ai.completion.0.*}
- * with finish reason and tool calls, {@code llm.request.functions.N.*}. Names and value formats
- * follow OpenLLMetry's Ollama and OpenAI instrumentations (traceloop/openllmetry, early-2025
- * releases); keys are built once and cached.
+ * What OpenLLMetry's chat instrumentations record, for a {@code chat} span in OpenLLMetry
+ * compatibility mode (added to the operation only then): {@code gen_ai.system}, {@code
+ * llm.request.type}, {@code llm.is_streaming}, OpenAI's {@code gen_ai.openai.*}, OpenLLMetry's
+ * token keys and, with content capture on, the indexed {@code gen_ai.prompt.N.*} with tool calls
+ * and tool-call ids, {@code gen_ai.completion.0.*} with finish reason and tool calls, {@code
+ * llm.request.functions.N.*}. Names and value formats follow OpenLLMetry's Ollama and OpenAI
+ * instrumentations (traceloop/openllmetry, early-2025 releases); keys are built once and cached.
+ * Its content takes the half of each span's content budget that {@link
+ * Instrumentation#semconvContentBudget()} leaves.
  */
-final class OpenLlmetryAttributes {
+final class OpenLlmetryChatExtractor implements Operation.Extractor<ChatSpan, ChatResponse> {
 
   private static final TraceloopAttributes.IndexedKeys PROMPTS = TraceloopAttributes.PROMPTS;
   private static final TraceloopAttributes.IndexedKeys COMPLETIONS =
@@ -49,14 +58,89 @@ final class OpenLlmetryAttributes {
   // "tool_calls.M.id" / ".name" / ".arguments", built once.
   private static final String[][] TOOL_CALL_SUFFIXES = toolCallSuffixes();
 
-  private OpenLlmetryAttributes() {}
+  private final Instrumentation instrumentation;
+
+  /** OpenLLMetry's {@code gen_ai.openai.api_base}: the base URL given to the listener, if any. */
+  @Nullable private final String openAiApiBase;
+
+  OpenLlmetryChatExtractor(Instrumentation instrumentation, @Nullable String openAiApiBase) {
+    this.instrumentation = instrumentation;
+    this.openAiApiBase = openAiApiBase;
+  }
+
+  @Override
+  public void onStart(SpanBuilder span, ChatSpan call) {
+    span.setAttribute(TraceloopAttributes.GEN_AI_SYSTEM, TraceloopAttributes.system(call.provider))
+        .setAttribute(TraceloopAttributes.LLM_REQUEST_TYPE, "chat")
+        .setAttribute(TraceloopAttributes.LLM_IS_STREAMING, call.streaming);
+    if (openAiApiBase != null && call.openAiClient) {
+      span.setAttribute(GEN_AI_OPENAI_API_BASE, openAiApiBase);
+    }
+  }
+
+  @Override
+  public void onRecordingStart(Span span, ChatSpan call) {
+    if (!instrumentation.captureContent()) {
+      return;
+    }
+    int budget = instrumentation.semconvContentBudget();
+    List<ChatMessage> messages = call.request.messages();
+    if (messages != null && !messages.isEmpty()) {
+      prompts(span, messages, budget / 2, instrumentation);
+    }
+    functions(span, call.request.toolSpecifications(), budget / 8, instrumentation);
+  }
+
+  @Override
+  public void onEnd(
+      Span span, ChatSpan call, @Nullable ChatResponse response, @Nullable Throwable error) {
+    if (response == null) {
+      return;
+    }
+    ChatResponseMetadata metadata = response.metadata();
+    if (metadata != null) {
+      usage(span, metadata);
+    }
+    if (instrumentation.captureContent() && span.isRecording()) {
+      completion(
+          span,
+          response.aiMessage(),
+          metadata == null ? null : metadata.finishReason(),
+          instrumentation.semconvContentBudget() / 4,
+          instrumentation);
+    }
+  }
+
+  /** OpenLLMetry's token keys (early-2025 names) and OpenAI's fingerprint under its key. */
+  private static void usage(Span span, ChatResponseMetadata metadata) {
+    TokenUsage usage = metadata.tokenUsage();
+    if (usage != null) {
+      if (usage.inputTokenCount() != null) {
+        span.setAttribute(
+            TraceloopAttributes.GEN_AI_USAGE_PROMPT_TOKENS, usage.inputTokenCount().longValue());
+      }
+      if (usage.outputTokenCount() != null) {
+        span.setAttribute(
+            TraceloopAttributes.GEN_AI_USAGE_COMPLETION_TOKENS,
+            usage.outputTokenCount().longValue());
+      }
+      if (usage.totalTokenCount() != null) {
+        span.setAttribute(
+            TraceloopAttributes.LLM_USAGE_TOTAL_TOKENS, usage.totalTokenCount().longValue());
+      }
+    }
+    Object fingerprint = ProviderExtras.SYSTEM_FINGERPRINT.read(metadata);
+    if (fingerprint instanceof String) {
+      span.setAttribute(GEN_AI_OPENAI_SYSTEM_FINGERPRINT, (String) fingerprint);
+    }
+  }
 
   /**
    * {@code gen_ai.prompt.N.*} of the newest messages that fit in {@code allowance} characters (at
    * most {@value #MAX_PROMPTS}, so that they never crowd the span's own attributes out of the SDK's
    * attribute count limit), numbered from 0 for the oldest one kept.
    */
-  static void prompts(
+  private static void prompts(
       Span span, List<ChatMessage> messages, int allowance, Instrumentation telemetry) {
     int first = messages.size();
     int chars = 0;
@@ -100,7 +184,7 @@ final class OpenLlmetryAttributes {
   }
 
   /** {@code gen_ai.completion.0.*}: role, content, finish reason and tool calls of the answer. */
-  static void completion(
+  private static void completion(
       Span span,
       @Nullable AiMessage message,
       @Nullable FinishReason finishReason,
@@ -124,7 +208,7 @@ final class OpenLlmetryAttributes {
   }
 
   /** {@code llm.request.functions.N.{name,description,parameters}} of the tools offered. */
-  static void functions(
+  private static void functions(
       Span span,
       @Nullable List<ToolSpecification> tools,
       int allowance,
