@@ -7,6 +7,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.SemconvAttributes;
@@ -31,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Added cost of {@link TracingChatModelListener} per synchronous chat call: the same in-process
- * model with and without the listener, content off and on (10 messages, 4 KB), and the floor (a
- * bare span with six attributes). Run with {@code -prof gc} for bytes per call.
+ * model with and without the listener, content off and on (10 messages, 4 KB), with the listener
+ * and {@link TracingChatModel} (the span current around the provider's call), and the floor (a bare
+ * span with six attributes). Run with {@code -prof gc} for bytes per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +48,8 @@ public class ChatListenerBenchmark {
   private ChatModel bare;
   private ChatModel tracedContentOff;
   private ChatModel tracedContentOn;
+  // The listener and TracingChatModel: the span current around the provider's call.
+  private ChatModel wrappedContentOff;
   private Tracer tracer;
   private ChatRequest oneMessage;
   private ChatRequest tenMessages;
@@ -62,6 +66,10 @@ public class ChatListenerBenchmark {
             List.of(
                 TracingChatModelListener.create(
                     LlmTelemetry.builder(sdk).captureContent(true).build())));
+    wrappedContentOff =
+        TracingChatModel.wrap(
+            new InProcessChatModel(
+                List.of(TracingChatModelListener.create(LlmTelemetry.builder(sdk).build()))));
     tracer = sdk.getTracer("floor");
     oneMessage =
         ChatRequest.builder()
@@ -97,6 +105,11 @@ public class ChatListenerBenchmark {
   @Benchmark
   public ChatResponse listener_contentOff_oneMessage() {
     return tracedContentOff.chat(oneMessage);
+  }
+
+  @Benchmark
+  public ChatResponse wrapper_contentOff_oneMessage() {
+    return wrappedContentOff.chat(oneMessage);
   }
 
   @Benchmark

@@ -82,8 +82,8 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     if (baggage.isEmpty()) {
       return;
     }
-    Map<String, String> local = trustInbound ? Map.of() : AssociationKeys.local(parentContext);
-    if (!trustInbound && local.isEmpty()) {
+    if (!trustInbound) {
+      stampLocal(parentContext, baggage, span);
       return;
     }
     int[] stamped = {0};
@@ -92,16 +92,45 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
     baggage.forEach(
         (key, entry) -> {
           if (STANDARD_BAGGAGE_KEYS.contains(key)) {
-            stamp(span, key, entry, local, stamped);
+            stamp(span, key, entry, stamped);
           }
         });
     baggage.forEach(
         (key, entry) -> {
           if (key.startsWith(AssociationKeys.BAGGAGE_PREFIX)
               && !STANDARD_BAGGAGE_KEYS.contains(key)) {
-            stamp(span, key, entry, local, stamped);
+            stamp(span, key, entry, stamped);
           }
         });
+  }
+
+  /**
+   * This service's own properties (the default): those of the context's workflow, already in
+   * stamping order and bounded, stamped where the baggage still carries them. Nothing allocated per
+   * span.
+   */
+  private void stampLocal(Context parentContext, Baggage baggage, ReadWriteSpan span) {
+    AssociationKeys.Stamps stamps = AssociationKeys.stamps(parentContext);
+    if (stamps == null) {
+      return;
+    }
+    for (int i = 0; i < stamps.size(); i++) {
+      String value = stamps.value(i);
+      String baggageKey = stamps.baggageKey(i);
+      if (!value.equals(baggage.getEntryValue(baggageKey))) {
+        continue; // no longer in the baggage: not this span's
+      }
+      // This processor's keys (its own OpenLLMetry setting), cached per key.
+      for (AttributeKey<String> key : associationOf(baggageKey).keys) {
+        // The span's own attributes win: an association never overwrites one.
+        if (span.getAttribute(key) == null) {
+          span.setAttribute(key, value);
+        }
+      }
+    }
+    for (int i = 0; i < stamps.dropped(); i++) {
+      overflowed();
+    }
   }
 
   private static final java.util.List<String> STANDARD_BAGGAGE_KEYS =
@@ -109,20 +138,12 @@ public final class AssociationPropertiesSpanProcessor implements SpanProcessor {
           .map(attribute -> AssociationKeys.BAGGAGE_PREFIX + attribute)
           .collect(java.util.stream.Collectors.toUnmodifiableList());
 
-  private void stamp(
-      ReadWriteSpan span,
-      String baggageKey,
-      BaggageEntry entry,
-      Map<String, String> local,
-      int[] stamped) {
+  private void stamp(ReadWriteSpan span, String baggageKey, BaggageEntry entry, int[] stamped) {
     Association association = associationOf(baggageKey);
     if (association == NOT_AN_ASSOCIATION) {
       return;
     }
     String value = entry.getValue();
-    if (!trustInbound && !value.equals(local.get(association.attribute))) {
-      return; // received from another service, not set here
-    }
     if (association.uncached || stamped[0] >= MAX_STAMPED_PER_SPAN) {
       overflowed();
       return;

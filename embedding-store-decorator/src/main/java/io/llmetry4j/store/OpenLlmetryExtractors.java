@@ -123,7 +123,7 @@ final class OpenLlmetryExtractors {
           || !(response instanceof EmbeddingSearchResult)) {
         return;
       }
-      List<EmbeddingMatch<?>> matches =
+      List<? extends EmbeddingMatch<?>> matches =
           StoreOperation.presentMatches(((EmbeddingSearchResult<?>) response).matches());
       int remaining = instrumentation.spanContentBudget() / 2;
       for (int i = 0; i < matches.size() && i < TraceloopAttributes.MAX_INDEXED; i++) {

@@ -187,7 +187,7 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
     if (error != null || !SEARCH.equals(request.operation)) {
       return;
     }
-    List<EmbeddingMatch<?>> matches =
+    List<? extends EmbeddingMatch<?>> matches =
         response instanceof EmbeddingSearchResult
             ? presentMatches(((EmbeddingSearchResult<?>) response).matches())
             : List.of();
@@ -213,10 +213,22 @@ final class StoreOperation implements Operation.Extractor<StoreOperation.Request
    * The matches a store returned, without the {@code null} entries a faulty store may put in its
    * list (skipped, so that the span keeps its end attributes).
    */
-  static List<EmbeddingMatch<?>> presentMatches(
+  static List<? extends EmbeddingMatch<?>> presentMatches(
       @Nullable List<? extends EmbeddingMatch<?>> matches) {
-    if (matches == null || matches.isEmpty()) {
+    if (matches == null) {
       return List.of();
+    }
+    // The store's own list when it holds no null (the usual case): no copy per search. Not
+    // contains(null), which immutable lists (List.of) answer with a NullPointerException.
+    boolean hasNull = false;
+    for (EmbeddingMatch<?> match : matches) {
+      if (match == null) {
+        hasNull = true;
+        break;
+      }
+    }
+    if (!hasNull) {
+      return matches;
     }
     List<EmbeddingMatch<?>> present = new ArrayList<>(matches.size());
     for (EmbeddingMatch<?> match : matches) {

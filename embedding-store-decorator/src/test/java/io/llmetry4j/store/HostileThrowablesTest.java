@@ -179,6 +179,45 @@ class HostileThrowablesTest {
     assertThat(span.getEvents()).hasSize(1); // OpenLLMetry's db.query.result, for the real match
   }
 
+  @Test
+  void matches_in_an_immutable_list_are_recorded_as_they_are() {
+    InMemoryEmbeddingStore<TextSegment> real = new InMemoryEmbeddingStore<>();
+    real.add(Embedding.from(new float[] {1f, 0f}), TextSegment.from("kept"));
+    real.add(Embedding.from(new float[] {0.6f, 0.8f}), TextSegment.from("also kept"));
+    EmbeddingStore<TextSegment> immutable =
+        new InMemoryEmbeddingStore<>() {
+          @Override
+          public dev.langchain4j.store.embedding.EmbeddingSearchResult<TextSegment> search(
+              EmbeddingSearchRequest request) {
+            // List.copyOf: an immutable list, whose contains(null) would throw.
+            return new dev.langchain4j.store.embedding.EmbeddingSearchResult<>(
+                java.util.List.copyOf(real.search(request).matches()));
+          }
+        };
+    EmbeddingStore<TextSegment> traced =
+        TracingEmbeddingStore.builder(
+                LlmTelemetry.builder(otel.getOpenTelemetry())
+                    .captureContent(true)
+                    .openLlmetryCompat(true)
+                    .build(),
+                immutable)
+            .collectionName("docs")
+            .build();
+
+    var result =
+        traced.search(
+            EmbeddingSearchRequest.builder()
+                .queryEmbedding(Embedding.from(new float[] {1f, 0f}))
+                .maxResults(5)
+                .build());
+
+    assertThat(result.matches()).hasSize(2);
+    SpanData span = otel.getSpans().get(0);
+    assertThat(span.getAttributes().get(StoreOperation.VECTOR_RESULT_COUNT)).isEqualTo(2L);
+    assertThat(span.getAttributes().get(StoreOperation.VECTOR_TOP_SCORE)).isEqualTo(1.0);
+    assertThat(span.getEvents()).hasSize(2); // OpenLLMetry's db.query.result, one per match
+  }
+
   static final class Sneaky {
     @SuppressWarnings("unchecked")
     static <E extends Throwable> E sneak(Throwable t) throws E {

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.annotation.Nullable;
 
 /**
  * How association properties of a workflow travel: as W3C baggage entries named {@link
@@ -88,9 +89,21 @@ public final class AssociationKeys {
     if (stamps == null) {
       return;
     }
-    for (int i = 0; i < stamps.keys.length; i++) {
-      span.setAttribute(stamps.keys[i], stamps.values[i]);
+    for (int i = 0; i < stamps.values.length; i++) {
+      for (AttributeKey<String> key : stamps.keys[i]) {
+        span.setAttribute(key, stamps.values[i]);
+      }
     }
+  }
+
+  /**
+   * The association properties this process set in {@code parent}, as spans carry them: in stamping
+   * order, within the per-span bound; null when there are none. Built once per workflow, read per
+   * span without allocating.
+   */
+  @Nullable
+  public static Stamps stamps(Context parent) {
+    return parent.get(STAMPS);
   }
 
   /**
@@ -131,31 +144,62 @@ public final class AssociationKeys {
     return ordered;
   }
 
-  /** Attribute keys and values in two arrays: read per span without an iterator. */
-  private static final class Stamps {
-    final AttributeKey<String>[] keys;
-    final String[] values;
+  /**
+   * Association properties in stamping order, within the per-span bound: each one's baggage key,
+   * value and span attribute keys, in arrays read per span without an iterator.
+   */
+  public static final class Stamps {
+    private final String[] baggageKeys;
+    private final String[] values;
+    private final AttributeKey<String>[][] keys;
+    private final int dropped;
 
-    private Stamps(AttributeKey<String>[] keys, String[] values) {
-      this.keys = keys;
+    private Stamps(
+        String[] baggageKeys, String[] values, AttributeKey<String>[][] keys, int dropped) {
+      this.baggageKeys = baggageKeys;
       this.values = values;
+      this.keys = keys;
+      this.dropped = dropped;
     }
 
     @SuppressWarnings("unchecked")
     static Stamps of(Map<String, String> associations, boolean openLlmetryCompat) {
-      List<AttributeKey<String>> keys = new ArrayList<>();
-      List<String> values = new ArrayList<>();
-      int properties = 0;
-      for (String attribute : inStampingOrder(associations.keySet())) {
-        if (properties++ == MAX_STAMPED_PER_SPAN) {
-          break;
-        }
-        for (AttributeKey<String> key : attributeKeys(attribute, openLlmetryCompat)) {
-          keys.add(key);
-          values.add(associations.get(attribute));
-        }
+      List<String> ordered = inStampingOrder(associations.keySet());
+      int size = Math.min(ordered.size(), MAX_STAMPED_PER_SPAN);
+      String[] baggageKeys = new String[size];
+      String[] values = new String[size];
+      AttributeKey<String>[][] keys = new AttributeKey[size][];
+      for (int i = 0; i < size; i++) {
+        String attribute = ordered.get(i);
+        baggageKeys[i] = BAGGAGE_PREFIX + attribute;
+        values[i] = associations.get(attribute);
+        keys[i] = attributeKeys(attribute, openLlmetryCompat);
       }
-      return new Stamps(keys.toArray(new AttributeKey[0]), values.toArray(new String[0]));
+      return new Stamps(baggageKeys, values, keys, ordered.size() - size);
+    }
+
+    /** How many properties are stamped. */
+    public int size() {
+      return values.length;
+    }
+
+    /** The baggage key property {@code i} travels under. */
+    public String baggageKey(int i) {
+      return baggageKeys[i];
+    }
+
+    public String value(int i) {
+      return values[i];
+    }
+
+    /** The span attribute keys of property {@code i} (OpenLLMetry's too, in compat mode). */
+    public AttributeKey<String>[] keys(int i) {
+      return keys[i];
+    }
+
+    /** How many properties the per-span bound left out. */
+    public int dropped() {
+      return dropped;
     }
   }
 

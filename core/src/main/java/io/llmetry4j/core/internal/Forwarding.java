@@ -9,7 +9,10 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -162,35 +165,34 @@ public final class Forwarding {
   private static final class Forwarder<T> implements InvocationHandler {
     private final Shape shape;
     final T delegate;
-    private final Map<Method, Handler<T>> handlers;
+    // By the method's index in its Shape; null where the method goes to the delegate as it is.
+    private final Handler<T>[] handlers;
     // Set once the proxy exists: equals needs to recognise "itself".
     @Nullable Object self;
 
+    @SuppressWarnings("unchecked")
     Forwarder(Shape shape, T delegate, Router<T> router) {
       this.shape = shape;
       this.delegate = delegate;
-      Map<Method, Handler<T>> routed = new HashMap<>();
-      for (Invocation invocation : shape.invocations.values()) {
-        Handler<T> handler = router.route(invocation.method);
-        if (handler != null) {
-          routed.put(invocation.method, handler);
-        }
+      this.handlers = new Handler[shape.invocations.length];
+      for (int i = 0; i < handlers.length; i++) {
+        handlers[i] = router.route(shape.invocations[i].method);
       }
-      this.handlers = routed.isEmpty() ? Map.of() : routed;
     }
 
     @Override
     @Nullable
     public Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
       Object[] arguments = args == null ? NO_ARGUMENTS : args;
-      if (method.getDeclaringClass() == Object.class) {
-        return objectMethod(method.getName(), arguments);
-      }
-      Invocation invocation = shape.invocations.get(method);
-      if (invocation == null) {
+      int index = shape.indexOf(method);
+      if (index < 0) {
+        if (method.getDeclaringClass() == Object.class) {
+          return objectMethod(method.getName(), arguments);
+        }
         throw new AbstractMethodError(method.toString()); // not a method of the interface
       }
-      Handler<T> handler = handlers.get(invocation.method);
+      Handler<T> handler = handlers[index];
+      Invocation invocation = shape.invocations[index];
       return handler != null
           ? handler.handle(delegate, self, invocation, arguments)
           : invocation.invoke(delegate, arguments);
@@ -227,22 +229,47 @@ public final class Forwarding {
           }
         };
 
-    // Keyed by Method's equality (declaring class, name, signature): the Method a proxy passes.
-    final Map<Method, Invocation> invocations;
+    final Invocation[] invocations;
+    // Method equality (declaring class, name, signature): how a method is first recognised.
+    private final Map<Method, Integer> indexByEquality;
+    // The very Method objects the proxy class passes, learned on first sight (copy on write):
+    // an identity lookup on every call instead of Method.equals.
+    private volatile Map<Method, Integer> indexByIdentity = new IdentityHashMap<>();
 
     static Shape of(Class<?> type) {
       return SHAPES.get(type);
     }
 
     private Shape(Class<?> type) {
-      Map<Method, Invocation> byMethod = new HashMap<>();
+      List<Invocation> methods = new ArrayList<>();
+      Map<Method, Integer> byMethod = new HashMap<>();
       for (Method method : type.getMethods()) {
         if (Modifier.isStatic(method.getModifiers()) || isObjectMethod(method)) {
           continue; // an interface may redeclare equals, hashCode or toString: Object's contract
         }
-        byMethod.put(method, new Invocation(method, spreadHandle(type, method)));
+        byMethod.put(method, methods.size());
+        methods.add(new Invocation(method, spreadHandle(type, method)));
       }
-      this.invocations = byMethod;
+      this.invocations = methods.toArray(new Invocation[0]);
+      this.indexByEquality = byMethod;
+    }
+
+    /** The index of {@code method} in {@link #invocations}, or -1 (equals, hashCode, toString). */
+    int indexOf(Method method) {
+      Integer index = indexByIdentity.get(method);
+      if (index != null) {
+        return index;
+      }
+      index = indexByEquality.get(method);
+      if (index == null) {
+        return -1;
+      }
+      synchronized (this) {
+        Map<Method, Integer> learned = new IdentityHashMap<>(indexByIdentity);
+        learned.put(method, index);
+        indexByIdentity = learned;
+      }
+      return index;
     }
 
     private static boolean isObjectMethod(Method method) {
