@@ -198,9 +198,7 @@ public final class Workflow {
 
     @Override
     public void onStart(SpanBuilder builder, Workflow workflow) {
-      builder
-          .setAttribute(TraceloopAttributes.SPAN_KIND, workflow.task ? "task" : "workflow")
-          .setAttribute(TraceloopAttributes.ENTITY_NAME, workflow.name);
+      TraceloopAttributes.entity(builder, workflow.task ? "task" : "workflow", workflow.name);
       if (!workflow.task) {
         builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, workflow.name);
       }

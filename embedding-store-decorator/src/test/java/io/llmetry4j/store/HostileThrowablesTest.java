@@ -152,22 +152,7 @@ class HostileThrowablesTest {
             return new dev.langchain4j.store.embedding.EmbeddingSearchResult<>(matches);
           }
         };
-    EmbeddingStore<TextSegment> traced =
-        TracingEmbeddingStore.builder(
-                LlmTelemetry.builder(otel.getOpenTelemetry())
-                    .captureContent(true)
-                    .openLlmetryCompat(true)
-                    .build(),
-                faulty)
-            .collectionName("docs")
-            .build();
-
-    var result =
-        traced.search(
-            EmbeddingSearchRequest.builder()
-                .queryEmbedding(Embedding.from(new float[] {1f, 0f}))
-                .maxResults(5)
-                .build());
+    var result = searchTracedWithContentAndCompat(faulty);
 
     assertThat(result.matches()).hasSize(2).last().isNull(); // the store's answer, unchanged
     SpanData span = otel.getSpans().get(0);
@@ -194,22 +179,7 @@ class HostileThrowablesTest {
                 java.util.List.copyOf(real.search(request).matches()));
           }
         };
-    EmbeddingStore<TextSegment> traced =
-        TracingEmbeddingStore.builder(
-                LlmTelemetry.builder(otel.getOpenTelemetry())
-                    .captureContent(true)
-                    .openLlmetryCompat(true)
-                    .build(),
-                immutable)
-            .collectionName("docs")
-            .build();
-
-    var result =
-        traced.search(
-            EmbeddingSearchRequest.builder()
-                .queryEmbedding(Embedding.from(new float[] {1f, 0f}))
-                .maxResults(5)
-                .build());
+    var result = searchTracedWithContentAndCompat(immutable);
 
     assertThat(result.matches()).hasSize(2);
     SpanData span = otel.getSpans().get(0);
@@ -223,5 +193,23 @@ class HostileThrowablesTest {
     static <E extends Throwable> E sneak(Throwable t) throws E {
       throw (E) t;
     }
+  }
+
+  /** A search for {1, 0} through the traced store, content capture and OpenLLMetry mode on. */
+  private dev.langchain4j.store.embedding.EmbeddingSearchResult<TextSegment>
+      searchTracedWithContentAndCompat(EmbeddingStore<TextSegment> store) {
+    return TracingEmbeddingStore.builder(
+            LlmTelemetry.builder(otel.getOpenTelemetry())
+                .captureContent(true)
+                .openLlmetryCompat(true)
+                .build(),
+            store)
+        .collectionName("docs")
+        .build()
+        .search(
+            EmbeddingSearchRequest.builder()
+                .queryEmbedding(Embedding.from(new float[] {1f, 0f}))
+                .maxResults(5)
+                .build());
   }
 }

@@ -36,8 +36,7 @@ final class OpenLlmetryExtractors {
 
     @Override
     public void onStart(SpanBuilder span, @Nullable Query query) {
-      span.setAttribute(TraceloopAttributes.SPAN_KIND, "task")
-          .setAttribute(TraceloopAttributes.ENTITY_NAME, dataSourceId);
+      TraceloopAttributes.entity(span, "task", dataSourceId);
     }
 
     @Override
@@ -103,8 +102,7 @@ final class OpenLlmetryExtractors {
 
     @Override
     public void onStart(SpanBuilder span, TracingToolExecutor.ToolCall call) {
-      span.setAttribute(TraceloopAttributes.SPAN_KIND, "tool")
-          .setAttribute(TraceloopAttributes.ENTITY_NAME, name);
+      TraceloopAttributes.entity(span, "tool", name);
     }
 
     @Override
@@ -148,8 +146,7 @@ final class OpenLlmetryExtractors {
 
     @Override
     public void onStart(SpanBuilder span, TracingAiService.AgentCall call) {
-      span.setAttribute(TraceloopAttributes.SPAN_KIND, "agent")
-          .setAttribute(TraceloopAttributes.ENTITY_NAME, agentName);
+      TraceloopAttributes.entity(span, "agent", agentName);
     }
 
     @Override

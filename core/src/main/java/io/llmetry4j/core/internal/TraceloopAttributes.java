@@ -109,6 +109,13 @@ public final class TraceloopAttributes {
   }
 
   /**
+   * OpenLLMetry's entity of a span: what kind ({@code workflow}, {@code task}, ...) and its name.
+   */
+  public static void entity(SpanBuilder span, String kind, String name) {
+    span.setAttribute(SPAN_KIND, kind).setAttribute(ENTITY_NAME, name);
+  }
+
+  /**
    * OpenLLMetry stamps its workflow name and task path on every span inside a workflow: from the
    * {@link WorkflowContext} the span starts in.
    */
