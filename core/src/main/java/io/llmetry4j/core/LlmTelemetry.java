@@ -79,10 +79,12 @@ public final class LlmTelemetry {
             new Instrumentation.Options(contentCapture, openLlmetryCompat, latestExperimental),
             openTelemetry.getLogsBridge().get(INSTRUMENTATION_NAME),
             contextActivation);
-    this.workflowOperation =
+    Operation.Builder<Workflow, Object> workflows =
         Operation.<Workflow, Object>builder(instrumentation, SpanKind.INTERNAL, Workflow::spanName)
-            .addExtractor(new Workflow.Attributes())
-            .addOpenLlmetryExtractor(new Workflow.OpenLlmetryAttributes(instrumentation))
+            .addExtractor(new Workflow.Attributes());
+    Workflow.addOpenLlmetryExtractors(workflows, instrumentation);
+    this.workflowOperation =
+        workflows
             .metrics(
                 (workflow, result, errorType, seconds) -> {
                   if (!workflow.isTask()) {

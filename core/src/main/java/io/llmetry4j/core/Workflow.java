@@ -3,15 +3,13 @@ package io.llmetry4j.core;
 import static java.util.Objects.requireNonNull;
 
 import io.llmetry4j.core.internal.AssociationKeys;
-import io.llmetry4j.core.internal.EntityJson;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.OpenLlmetryEntity;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.TraceloopAttributes;
-import io.llmetry4j.core.internal.WorkflowContext;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.BaggageBuilder;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -112,7 +110,12 @@ public final class Workflow {
             contextWithAssociations(),
             this,
             () -> {
-              try (Scope ignored = entered(Context.current()).makeCurrent()) {
+              Context current = Context.current();
+              Context inside = entered(current);
+              if (inside == current) {
+                return body.call();
+              }
+              try (Scope ignored = inside.makeCurrent()) {
                 return body.call();
               }
             });
@@ -127,22 +130,21 @@ public final class Workflow {
             contextWithAssociations(),
             this,
             () -> {
-              try (Scope ignored = entered(Context.current()).makeCurrent()) {
+              Context current = Context.current();
+              Context inside = entered(current);
+              if (inside == current) {
+                body.run();
+                return;
+              }
+              try (Scope ignored = inside.makeCurrent()) {
                 body.run();
               }
             });
   }
 
-  /**
-   * The body's context: inside this workflow or task, so that the spans of the body can carry its
-   * name and task path (OpenLLMetry's {@code traceloop.workflow.name}, {@code
-   * traceloop.entity.path}); the span itself carries the path of its ancestors, as OpenLLMetry's
-   * does.
-   */
+  /** The body's context: see {@link Instrumentation#workflowBody}. */
   private Context entered(Context context) {
-    return task
-        ? WorkflowContext.enterTask(context, name)
-        : WorkflowContext.enterWorkflow(context, name);
+    return telemetry.workflowOperation().instrumentation().workflowBody(context, name, task);
   }
 
   private Context contextWithAssociations() {
@@ -188,39 +190,25 @@ public final class Workflow {
     }
   }
 
-  /** OpenLLMetry's attributes of workflow and task spans (compatibility mode). */
-  static final class OpenLlmetryAttributes implements Operation.Extractor<Workflow, Object> {
-    private final Instrumentation instrumentation;
-
-    OpenLlmetryAttributes(Instrumentation instrumentation) {
-      this.instrumentation = instrumentation;
-    }
-
-    @Override
-    public void onStart(SpanBuilder builder, Workflow workflow) {
-      TraceloopAttributes.entity(builder, workflow.task ? "task" : "workflow", workflow.name);
-      if (!workflow.task) {
-        builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, workflow.name);
-      }
-    }
-
-    @Override
-    public void onRecordingStart(Span span, Workflow workflow) {
-      if (workflow.input != null && instrumentation.captureContent()) {
-        span.setAttribute(
-            TraceloopAttributes.ENTITY_INPUT, EntityJson.input(workflow.input, instrumentation));
-      }
-    }
-
-    @Override
-    public void onEnd(
-        Span span, Workflow workflow, @Nullable Object result, @Nullable Throwable error) {
-      if (result != null && instrumentation.captureContent()) {
-        String output = EntityJson.output(result, instrumentation);
-        if (output != null) {
-          span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, output);
-        }
-      }
-    }
+  /**
+   * OpenLLMetry's attributes of workflow and task spans (compatibility mode): the entity, with the
+   * input given to {@link #input} and the result, and the workflow name on a workflow's span.
+   */
+  static void addOpenLlmetryExtractors(
+      Operation.Builder<Workflow, Object> operation, Instrumentation instrumentation) {
+    operation
+        .addOpenLlmetryExtractor(
+            new OpenLlmetryEntity<Workflow, Object>(
+                instrumentation,
+                workflow -> workflow.task ? "task" : "workflow",
+                workflow -> workflow.name,
+                workflow -> workflow.input,
+                result -> result))
+        .addOpenLlmetryExtractor(
+            (SpanBuilder builder, Workflow workflow) -> {
+              if (!workflow.task) {
+                builder.setAttribute(TraceloopAttributes.WORKFLOW_NAME, workflow.name);
+              }
+            });
   }
 }

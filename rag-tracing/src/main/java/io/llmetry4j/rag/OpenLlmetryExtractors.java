@@ -3,9 +3,9 @@ package io.llmetry4j.rag;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.rag.content.Content;
 import dev.langchain4j.rag.query.Query;
-import io.llmetry4j.core.internal.EntityJson;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.OpenLlmetryEntity;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.trace.Span;
@@ -91,90 +91,34 @@ final class OpenLlmetryExtractors {
   }
 
   /** A tool execution: its arguments as the entity input, its result text as the output. */
-  static final class Tool implements Operation.Extractor<TracingToolExecutor.ToolCall, Object> {
-    private final Instrumentation instrumentation;
-    private final String name;
-
-    Tool(Instrumentation instrumentation, String name) {
-      this.instrumentation = instrumentation;
-      this.name = name;
-    }
-
-    @Override
-    public void onStart(SpanBuilder span, TracingToolExecutor.ToolCall call) {
-      TraceloopAttributes.entity(span, "tool", name);
-    }
-
-    @Override
-    public void onRecordingStart(Span span, TracingToolExecutor.ToolCall call) {
-      if (call.request != null && instrumentation.captureContent()) {
-        span.setAttribute(
-            TraceloopAttributes.ENTITY_INPUT,
-            EntityJson.input(new Object[] {call.request.arguments()}, instrumentation));
-      }
-    }
-
-    @Override
-    public void onEnd(
-        Span span,
-        TracingToolExecutor.ToolCall call,
-        @Nullable Object result,
-        @Nullable Throwable error) {
-      // An error result is no result: the span's error says what happened.
-      if (!instrumentation.captureContent()
-          || result == null
-          || TracingToolExecutor.isErrorResult(result)) {
-        return;
-      }
-      String text = TracingToolExecutor.resultText(result);
-      String output = text == null ? null : EntityJson.output(text, instrumentation);
-      if (output != null) {
-        span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, output);
-      }
-    }
+  static OpenLlmetryEntity<TracingToolExecutor.ToolCall, Object> tool(
+      Instrumentation instrumentation, String name) {
+    return new OpenLlmetryEntity<>(
+        instrumentation,
+        call -> "tool",
+        call -> name,
+        call -> call.request == null ? null : new Object[] {call.request.arguments()},
+        // An error result is no result: the span's error says what happened.
+        result ->
+            TracingToolExecutor.isErrorResult(result)
+                ? null
+                : TracingToolExecutor.resultText(result));
   }
 
   /** An AI Service call: its arguments as the entity input, its answer as the output. */
-  static final class Agent implements Operation.Extractor<TracingAiService.AgentCall, Object> {
-    private final Instrumentation instrumentation;
-    private final String agentName;
-
-    Agent(Instrumentation instrumentation, String agentName) {
-      this.instrumentation = instrumentation;
-      this.agentName = agentName;
-    }
-
-    @Override
-    public void onStart(SpanBuilder span, TracingAiService.AgentCall call) {
-      TraceloopAttributes.entity(span, "agent", agentName);
-    }
-
-    @Override
-    public void onRecordingStart(Span span, TracingAiService.AgentCall call) {
-      if (instrumentation.captureContent()) {
-        span.setAttribute(
-            TraceloopAttributes.ENTITY_INPUT, EntityJson.input(call.args, instrumentation));
-      }
-    }
-
-    @Override
-    public void onEnd(
-        Span span,
-        TracingAiService.AgentCall call,
-        @Nullable Object response,
-        @Nullable Throwable error) {
-      if (response == null || !instrumentation.captureContent()) {
-        return;
-      }
-      // A stream ends with LangChain4j's ChatResponse: its answer is the output.
-      Object output =
-          response instanceof ChatResponse && ((ChatResponse) response).aiMessage() != null
-              ? ((ChatResponse) response).aiMessage().text()
-              : response;
-      String json = output == null ? null : EntityJson.output(output, instrumentation);
-      if (json != null) {
-        span.setAttribute(TraceloopAttributes.ENTITY_OUTPUT, json);
-      }
-    }
+  static OpenLlmetryEntity<TracingAiService.AgentCall, Object> agent(
+      Instrumentation instrumentation, String agentName) {
+    return new OpenLlmetryEntity<>(
+        instrumentation,
+        call -> "agent",
+        call -> agentName,
+        call -> call.args == null ? NO_ARGUMENTS : call.args,
+        // A stream ends with LangChain4j's ChatResponse: its answer is the output.
+        response ->
+            response instanceof ChatResponse && ((ChatResponse) response).aiMessage() != null
+                ? ((ChatResponse) response).aiMessage().text()
+                : response);
   }
+
+  private static final Object[] NO_ARGUMENTS = new Object[0];
 }

@@ -73,7 +73,7 @@ public final class TracingAiService {
                 instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
             .addExtractor(new Attributes(builder, instrumentation))
             .addOpenLlmetryExtractor(
-                new OpenLlmetryExtractors.Agent(instrumentation, builder.type.getSimpleName()))
+                OpenLlmetryExtractors.agent(instrumentation, builder.type.getSimpleName()))
             .metrics(
                 (call, response, errorType, seconds) ->
                     instrumentation

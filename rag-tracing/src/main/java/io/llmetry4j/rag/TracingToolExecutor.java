@@ -42,7 +42,7 @@ final class TracingToolExecutor {
             .addExtractor(
                 new Attributes(instrumentation, specification.name(), specification.description()))
             .addOpenLlmetryExtractor(
-                new OpenLlmetryExtractors.Tool(instrumentation, specification.name()))
+                OpenLlmetryExtractors.tool(instrumentation, specification.name()))
             .responseError(TracingToolExecutor::errorType, ERROR_RESULT_DESCRIPTION)
             .metrics(
                 (call, result, errorType, seconds) ->

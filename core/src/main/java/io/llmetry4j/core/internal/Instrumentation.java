@@ -95,6 +95,21 @@ public final class Instrumentation {
     contextStamp.accept(span, parent);
   }
 
+  /**
+   * The context the body of workflow or task {@code name} runs in: inside it, so that the spans of
+   * the body carry its name and task path (OpenLLMetry's {@code traceloop.workflow.name}, {@code
+   * traceloop.entity.path}, their only reader), in compatibility mode; {@code current} itself
+   * otherwise. The workflow's own span carries the path of its ancestors, as OpenLLMetry's does.
+   */
+  public Context workflowBody(Context current, String name, boolean task) {
+    if (!openLlmetryCompat) {
+      return current;
+    }
+    return task
+        ? WorkflowContext.enterTask(current, name)
+        : WorkflowContext.enterWorkflow(current, name);
+  }
+
   /** The instrumentation side of {@code telemetry}. */
   public static Instrumentation of(LlmTelemetry telemetry) {
     // An instance exists, so LlmTelemetry's class initialiser has registered the access.
