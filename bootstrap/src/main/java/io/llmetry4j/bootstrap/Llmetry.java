@@ -174,6 +174,23 @@ public final class Llmetry implements AutoCloseable {
     return init(LlmetryConfig.builder().build());
   }
 
+  /**
+   * Telemetry for an {@code OpenTelemetry} the application already owns (its own SDK, Spring
+   * Boot's): builds no SDK and registers nothing. Its settings are those {@link #init} gives the
+   * telemetry it returns: content capture, OpenLLMetry compatibility, the conventions' opt-in and
+   * the SDK's attribute value length limit as OpenTelemetry's configuration has them ({@code
+   * OTEL_*} variables, system properties, {@code config}'s properties), then {@code config}'s
+   * telemetry settings.
+   *
+   * @throws IllegalArgumentException if a setting (or its environment variable) is invalid; the
+   *     message names it, never its value
+   */
+  public static LlmTelemetry telemetry(OpenTelemetry openTelemetry, LlmetryConfig config) {
+    requireNonNull(openTelemetry, "openTelemetry");
+    requireNonNull(config, "config");
+    return telemetryOf(openTelemetry, config, SdkAssembly.environmentSettings(config));
+  }
+
   private static LlmTelemetry telemetryOf(
       OpenTelemetry openTelemetry, LlmetryConfig config, SdkAssembly.Settings settings) {
     LlmTelemetry.Builder builder =

@@ -6,9 +6,7 @@ import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.annotation.Nullable;
@@ -85,11 +83,14 @@ public class LlmetryAutoConfiguration {
           integrations.orderedStream().toArray(HostIntegration[]::new)) {
         reported = integration.openTelemetry(reported);
       }
-      LlmTelemetry.Builder builder = LlmTelemetry.builder(reported);
-      openTelemetrySettings(environment, builder);
-      telemetrySettings(properties).accept(builder);
-      integrations.orderedStream().forEach(integration -> integration.customize(builder));
-      return builder.build();
+      // The settings OpenTelemetry's configuration gives llmetry4j, read as Llmetry.init reads
+      // them, then llmetry4j's properties and the host integrations.
+      LlmetryConfig.Builder config =
+          LlmetryConfig.builder()
+              .properties(otelProperties(environment))
+              .telemetry(telemetrySettings(properties));
+      integrations.orderedStream().forEach(integration -> config.telemetry(integration::customize));
+      return Llmetry.telemetry(reported, config.build());
     }
     return llmetry.getObject().telemetry();
   }
@@ -179,28 +180,6 @@ public class LlmetryAutoConfiguration {
     Map<String, String> properties = new LinkedHashMap<>();
     bound.forEach((key, value) -> properties.put("otel." + key, value));
     return properties;
-  }
-
-  /**
-   * What the telemetry takes from OpenTelemetry's settings in the environment ({@code otel.*}
-   * properties, {@code OTEL_*} variables), as {@code Llmetry.init} does for its own SDK: the
-   * conventions' opt-in and the SDK's attribute value length limit, which the content budget stays
-   * under. A limit that is not a number is left to the SDK to report.
-   */
-  private static void openTelemetrySettings(Environment environment, LlmTelemetry.Builder builder) {
-    String optIn = environment.getProperty("otel.semconv-stability.opt-in", "");
-    builder.semconvLatestExperimental(
-        Arrays.stream(optIn.split(","))
-            .map(String::trim)
-            .anyMatch("gen_ai_latest_experimental"::equals));
-    for (String property :
-        List.of("otel.span.attribute.value.length.limit", "otel.attribute.value.length.limit")) {
-      String limit = environment.getProperty(property);
-      if (limit != null && limit.trim().matches("[1-9][0-9]{0,8}")) {
-        builder.attributeValueLengthLimit(Integer.parseInt(limit.trim()));
-        return;
-      }
-    }
   }
 
   private static Consumer<LlmTelemetry.Builder> telemetrySettings(LlmetryProperties properties) {

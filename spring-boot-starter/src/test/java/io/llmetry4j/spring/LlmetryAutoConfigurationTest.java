@@ -155,6 +155,15 @@ class LlmetryAutoConfigurationTest {
 
   @Test
   void the_conventions_opt_in_and_the_attribute_limit_reach_the_applications_telemetry() {
+    // OpenTelemetry's configuration ranks OTEL_* variables over these properties: where the
+    // environment sets them, EnvironmentConfigTest (bootstrap, forked JVMs) proves the reading.
+    for (String variable :
+        java.util.List.of(
+            "OTEL_SEMCONV_STABILITY_OPT_IN",
+            "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+            "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(variable) == null, variable);
+    }
     runner
         .withPropertyValues(
             "otel.semconv-stability.opt-in=http,gen_ai_latest_experimental",
