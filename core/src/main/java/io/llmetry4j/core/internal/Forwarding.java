@@ -98,6 +98,38 @@ public final class Forwarding {
   public static <T> T wrap(Class<T> type, T delegate, Router<T> router) {
     requireNonNull(type, "type");
     requireNonNull(delegate, "delegate");
+    return wrap(type, new Class<?>[] {type}, delegate, router);
+  }
+
+  /**
+   * As {@link #wrap(Class, Object, Router)}, the wrapper also implementing every other interface
+   * that {@code delegate}'s class implements and {@code type}'s class loader sees, each of their
+   * methods forwarded to {@code delegate} unless {@code router} says otherwise: for delegates that
+   * LangChain4j builds as proxies of several interfaces (an agentic system is also its {@code
+   * AgenticScopeAccess}), which the application may cast to.
+   */
+  public static <T> T wrapAllInterfaces(Class<T> type, T delegate, Router<T> router) {
+    requireNonNull(type, "type");
+    requireNonNull(delegate, "delegate");
+    Set<Class<?>> interfaces = new java.util.LinkedHashSet<>();
+    interfaces.add(type);
+    for (Class<?> other : delegate.getClass().getInterfaces()) {
+      if (isVisible(other, type.getClassLoader())) {
+        interfaces.add(other);
+      }
+    }
+    return wrap(type, interfaces.toArray(new Class<?>[0]), delegate, router);
+  }
+
+  private static boolean isVisible(Class<?> type, @Nullable ClassLoader loader) {
+    try {
+      return Class.forName(type.getName(), false, loader) == type;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static <T> T wrap(Class<T> type, Class<?>[] interfaces, T delegate, Router<T> router) {
     requireNonNull(router, "router");
     if (!type.isInterface()) {
       throw new IllegalArgumentException(type.getName() + " is not an interface");
@@ -105,8 +137,9 @@ public final class Forwarding {
     Forwarder<T> forwarder;
     Object proxy;
     try {
-      forwarder = new Forwarder<>(Shape.of(type), delegate, router);
-      proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, forwarder);
+      Shape shape = interfaces.length == 1 ? Shape.of(type) : new Shape(interfaces);
+      forwarder = new Forwarder<>(shape, delegate, router);
+      proxy = Proxy.newProxyInstance(type.getClassLoader(), interfaces, forwarder);
     } catch (VirtualMachineError fatal) {
       throw fatal;
     } catch (RuntimeException | Error cannotProxy) {
@@ -207,7 +240,7 @@ public final class Forwarding {
           }
           Forwarder<?> otherForwarder = forwarderOf(other);
           return otherForwarder != null
-              && otherForwarder.shape == shape
+              && otherForwarder.shape.sameInterfaces(shape)
               && delegate.equals(otherForwarder.delegate);
         case "hashCode":
           return delegate.hashCode();
@@ -240,18 +273,29 @@ public final class Forwarding {
       return SHAPES.get(type);
     }
 
-    private Shape(Class<?> type) {
+    private final Class<?>[] interfaces;
+
+    private Shape(Class<?>... interfaces) {
+      this.interfaces = interfaces;
       List<Invocation> methods = new ArrayList<>();
       Map<Method, Integer> byMethod = new HashMap<>();
-      for (Method method : type.getMethods()) {
-        if (Modifier.isStatic(method.getModifiers()) || isObjectMethod(method)) {
-          continue; // an interface may redeclare equals, hashCode or toString: Object's contract
+      for (Class<?> type : interfaces) {
+        for (Method method : type.getMethods()) {
+          if (Modifier.isStatic(method.getModifiers())
+              || isObjectMethod(method)
+              || byMethod.containsKey(method)) {
+            continue; // an interface may redeclare equals, hashCode or toString: Object's contract
+          }
+          byMethod.put(method, methods.size());
+          methods.add(new Invocation(method, spreadHandle(type, method)));
         }
-        byMethod.put(method, methods.size());
-        methods.add(new Invocation(method, spreadHandle(type, method)));
       }
       this.invocations = methods.toArray(new Invocation[0]);
       this.indexByEquality = byMethod;
+    }
+
+    boolean sameInterfaces(Shape other) {
+      return other == this || java.util.Arrays.equals(interfaces, other.interfaces);
     }
 
     /** The index of {@code method} in {@link #invocations}, or -1 (equals, hashCode, toString). */

@@ -1,0 +1,2 @@
+/** Tracing of LangChain4j agentic. */
+package io.llmetry4j.agentic;

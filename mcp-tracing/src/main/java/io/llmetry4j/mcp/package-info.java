@@ -1,0 +1,2 @@
+/** Tracing of LangChain4j mcp. */
+package io.llmetry4j.mcp;
