@@ -2,7 +2,6 @@ package io.llmetry4j.mcp;
 
 import dev.langchain4j.mcp.client.transport.McpTransport;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.mcp.internal.McpAttributes;
 import io.opentelemetry.api.trace.SpanBuilder;
 import java.net.URI;
 import javax.annotation.Nullable;
@@ -68,10 +67,10 @@ final class McpEndpoint {
 
   void setOn(SpanBuilder span) {
     if (networkTransport != null) {
-      span.setAttribute(McpAttributes.NETWORK_TRANSPORT, networkTransport);
+      span.setAttribute(SemconvAttributes.NETWORK_TRANSPORT, networkTransport);
     }
     if (protocolName != null) {
-      span.setAttribute(McpAttributes.NETWORK_PROTOCOL_NAME, protocolName);
+      span.setAttribute(SemconvAttributes.NETWORK_PROTOCOL_NAME, protocolName);
     }
     if (address != null) {
       span.setAttribute(SemconvAttributes.SERVER_ADDRESS, address);

@@ -1,10 +1,10 @@
 package io.llmetry4j.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmetry4j.core.internal.ErrorTypes;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.mcp.internal.McpAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.StatusCode;
@@ -28,9 +28,9 @@ final class McpSpanAttributes implements Operation.Extractor<McpMessage, JsonNod
 
   @Override
   public void onStart(SpanBuilder span, McpMessage message) {
-    span.setAttribute(McpAttributes.MCP_METHOD_NAME, message.method);
+    span.setAttribute(SemconvAttributes.MCP_METHOD_NAME, message.method);
     if (message.id != null) {
-      span.setAttribute(McpAttributes.JSONRPC_REQUEST_ID, message.id);
+      span.setAttribute(SemconvAttributes.JSONRPC_REQUEST_ID, message.id);
     }
     String target = message.target();
     if (McpMessage.TOOLS_CALL.equals(message.method)) {
@@ -41,20 +41,20 @@ final class McpSpanAttributes implements Operation.Extractor<McpMessage, JsonNod
         span.setAttribute(SemconvAttributes.GEN_AI_TOOL_NAME, target);
       }
     } else if (McpMessage.PROMPTS_GET.equals(message.method) && target != null) {
-      span.setAttribute(McpAttributes.GEN_AI_PROMPT_NAME, target);
+      span.setAttribute(SemconvAttributes.GEN_AI_PROMPT_NAME, target);
     }
     String uri = message.resourceUri();
     if (uri != null) {
-      span.setAttribute(McpAttributes.MCP_RESOURCE_URI, uri);
+      span.setAttribute(SemconvAttributes.MCP_RESOURCE_URI, uri);
     }
     endpoint.setOn(span);
     String protocolVersion = session.protocolVersion();
     if (protocolVersion != null) {
-      span.setAttribute(McpAttributes.MCP_PROTOCOL_VERSION, protocolVersion);
+      span.setAttribute(SemconvAttributes.MCP_PROTOCOL_VERSION, protocolVersion);
     }
     String sessionId = session.id();
     if (sessionId != null) {
-      span.setAttribute(McpAttributes.MCP_SESSION_ID, sessionId);
+      span.setAttribute(SemconvAttributes.MCP_SESSION_ID, sessionId);
     }
   }
 
@@ -75,11 +75,11 @@ final class McpSpanAttributes implements Operation.Extractor<McpMessage, JsonNod
       // The version the server agreed to: known only now, and for every later span.
       String negotiated = session.initialized(McpResponse.protocolVersion(response));
       if (negotiated != null) {
-        span.setAttribute(McpAttributes.MCP_PROTOCOL_VERSION, negotiated);
+        span.setAttribute(SemconvAttributes.MCP_PROTOCOL_VERSION, negotiated);
       }
       String sessionId = session.id();
       if (sessionId != null) {
-        span.setAttribute(McpAttributes.MCP_SESSION_ID, sessionId);
+        span.setAttribute(SemconvAttributes.MCP_SESSION_ID, sessionId);
       }
     }
     if (response == null) {
@@ -88,7 +88,7 @@ final class McpSpanAttributes implements Operation.Extractor<McpMessage, JsonNod
     String code = McpResponse.errorCode(response);
     if (code != null) {
       span.setAttribute(SemconvAttributes.ERROR_TYPE, code);
-      span.setAttribute(McpAttributes.RPC_RESPONSE_STATUS_CODE, code);
+      span.setAttribute(SemconvAttributes.RPC_RESPONSE_STATUS_CODE, code);
       String description = McpResponse.errorMessage(response);
       span.setStatus(StatusCode.ERROR, description != null ? description : code);
       return;
@@ -98,7 +98,7 @@ final class McpSpanAttributes implements Operation.Extractor<McpMessage, JsonNod
     }
     if (McpResponse.isToolError(response)) {
       // Never the result's text as the description: it is content.
-      span.setAttribute(SemconvAttributes.ERROR_TYPE, McpAttributes.TOOL_ERROR);
+      span.setAttribute(SemconvAttributes.ERROR_TYPE, ErrorTypes.TOOL_ERROR);
       span.setStatus(StatusCode.ERROR, TOOL_ERROR_DESCRIPTION);
     } else if (instrumentation.captureContent()) {
       String result = instrumentation.contentJson(McpResponse.resultJson(response), valueLimit());

@@ -9,7 +9,6 @@ import dev.langchain4j.mcp.client.transport.stdio.StdioMcpTransport;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.ToolProvider;
-import dev.langchain4j.service.tool.ToolProviderResult;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.testing.ReplayHttpServer;
@@ -168,17 +167,11 @@ final class McpFixture implements AutoCloseable {
 
   /**
    * An AI Service with the MCP server's tools, each execution an {@code execute_tool} span: the
-   * executors McpToolProvider gives are wrapped with rag-tracing's TracingTools.
+   * McpToolProvider wrapped with rag-tracing's TracingTools.
    */
   Assistant assistant(McpClient client) {
-    ToolProvider mcpTools = McpToolProvider.builder().mcpClients(client).build();
     ToolProvider tracedTools =
-        request -> {
-          ToolProviderResult tools = mcpTools.provideTools(request);
-          return ToolProviderResult.builder()
-              .addAll(TracingTools.wrap(telemetry, tools.tools()))
-              .build();
-        };
+        TracingTools.wrap(telemetry, McpToolProvider.builder().mcpClients(client).build());
     return TracingAiService.wrap(
         telemetry,
         Assistant.class,

@@ -9,7 +9,7 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.mcp.client.McpClient;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.mcp.internal.McpAttributes;
+import io.llmetry4j.core.testing.SemconvSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -47,21 +47,30 @@ class McpHttpTracingTest {
           .hasKind(SpanKind.CLIENT)
           .hasParentSpanId(executeTool.getSpanId())
           .hasTraceId(executeTool.getTraceId())
-          .hasAttributesSatisfyingExactly(
-              equalTo(McpAttributes.MCP_METHOD_NAME, "tools/call"),
-              satisfies(McpAttributes.JSONRPC_REQUEST_ID, id -> id.matches("\\d+")),
+          .hasAttributesSatisfying(
+              equalTo(SemconvAttributes.MCP_METHOD_NAME, "tools/call"),
+              satisfies(SemconvAttributes.JSONRPC_REQUEST_ID, id -> id.matches("\\d+")),
               equalTo(
                   SemconvAttributes.GEN_AI_OPERATION_NAME,
                   SemconvAttributes.OperationName.EXECUTE_TOOL),
               equalTo(SemconvAttributes.GEN_AI_TOOL_NAME, "getWeather"),
-              equalTo(McpAttributes.NETWORK_TRANSPORT, "tcp"),
-              equalTo(McpAttributes.NETWORK_PROTOCOL_NAME, "http"),
+              equalTo(SemconvAttributes.NETWORK_TRANSPORT, "tcp"),
+              equalTo(SemconvAttributes.NETWORK_PROTOCOL_NAME, "http"),
               equalTo(SemconvAttributes.SERVER_ADDRESS, "127.0.0.1"),
               equalTo(SemconvAttributes.SERVER_PORT, (long) port),
               satisfies(
-                  McpAttributes.MCP_PROTOCOL_VERSION,
-                  version -> version.matches("\\d{4}-\\d\\d-\\d\\d")),
-              satisfies(McpAttributes.MCP_SESSION_ID, id -> {}));
+                  SemconvAttributes.MCP_PROTOCOL_VERSION,
+                  version -> version.matches("\\d{4}-\\d\\d-\\d\\d")));
+      // The session id where the transport tells it (public from LangChain4j 1.13), else none.
+      String sessionId = mcpCall.getAttributes().get(SemconvAttributes.MCP_SESSION_ID);
+      if (transportTellsSessionId()) {
+        assertThat(sessionId).isNotBlank();
+        assertThat(mcpCall.getAttributes().size()).isEqualTo(10);
+      } else {
+        assertThat(sessionId).isNull();
+        assertThat(mcpCall.getAttributes().size()).isEqualTo(9);
+      }
+      SemconvSpans.assertConforms(mcpCall, "span.mcp.client");
       OpenTelemetryAssertions.assertThat(server)
           .hasName("tools/call getWeather")
           .hasTraceId(mcpCall.getTraceId())
@@ -77,6 +86,7 @@ class McpHttpTracingTest {
       OpenTelemetryAssertions.assertThat(toolsList)
           .hasKind(SpanKind.CLIENT)
           .hasTraceId(executeTool.getTraceId());
+      SemconvSpans.assertConforms(toolsList, "span.mcp.client");
       // Nothing stays current after the call.
       assertThat(io.opentelemetry.api.trace.Span.current().getSpanContext().isValid()).isFalse();
       assertThat(Context.current()).isSameAs(Context.root());
@@ -103,12 +113,13 @@ class McpHttpTracingTest {
         assertThat(outcome).isNotNull();
       }
       SpanData span = fixture.span("tools/call brokenForecast");
+      SemconvSpans.assertConforms(span, "span.mcp.client");
       OpenTelemetryAssertions.assertThat(span)
           .hasStatus(
               io.opentelemetry.sdk.trace.data.StatusData.create(
                   StatusCode.ERROR, McpSpanAttributes.TOOL_ERROR_DESCRIPTION));
       assertThat(span.getAttributes().get(SemconvAttributes.ERROR_TYPE)).isEqualTo("tool_error");
-      assertThat(span.getAttributes().get(McpAttributes.RPC_RESPONSE_STATUS_CODE)).isNull();
+      assertThat(span.getAttributes().get(SemconvAttributes.RPC_RESPONSE_STATUS_CODE)).isNull();
     }
   }
 
@@ -134,7 +145,7 @@ class McpHttpTracingTest {
       SpanData span = fixture.span("tools/call noSuchTool");
       assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
       assertThat(span.getAttributes().get(SemconvAttributes.ERROR_TYPE)).isEqualTo("-32602");
-      assertThat(span.getAttributes().get(McpAttributes.RPC_RESPONSE_STATUS_CODE))
+      assertThat(span.getAttributes().get(SemconvAttributes.RPC_RESPONSE_STATUS_CODE))
           .isEqualTo("-32602");
     }
   }
@@ -167,12 +178,12 @@ class McpHttpTracingTest {
       OpenTelemetryAssertions.assertThat(span)
           .hasKind(SpanKind.CLIENT)
           .hasParentSpanId(parent.getSpanContext().getSpanId())
-          .hasAttribute(McpAttributes.MCP_METHOD_NAME, "tools/list");
+          .hasAttribute(SemconvAttributes.MCP_METHOD_NAME, "tools/list");
       assertThat(span.getAttributes().get(SemconvAttributes.GEN_AI_OPERATION_NAME)).isNull();
       // initialize, at client construction, is a span of its own trace.
       OpenTelemetryAssertions.assertThat(fixture.span("initialize"))
           .hasKind(SpanKind.CLIENT)
-          .hasAttribute(McpAttributes.MCP_METHOD_NAME, "initialize");
+          .hasAttribute(SemconvAttributes.MCP_METHOD_NAME, "initialize");
     }
   }
 
@@ -204,6 +215,16 @@ class McpHttpTracingTest {
           assertThat(span.getAttributes().get(result)).isNull();
         }
       }
+    }
+  }
+
+  private static boolean transportTellsSessionId() {
+    try {
+      dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport.class.getMethod(
+          "getMcpSessionId");
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
     }
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.mcp.client.McpClient;
 import io.llmetry4j.core.internal.SemconvAttributes;
-import io.llmetry4j.mcp.internal.McpAttributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -36,15 +35,15 @@ class McpStdioTracingTest {
           .hasParentSpanId(executeTool.getSpanId())
           .hasTraceId(executeTool.getTraceId())
           .hasAttributesSatisfyingExactly(
-              equalTo(McpAttributes.MCP_METHOD_NAME, "tools/call"),
-              satisfies(McpAttributes.JSONRPC_REQUEST_ID, id -> id.matches("\\d+")),
+              equalTo(SemconvAttributes.MCP_METHOD_NAME, "tools/call"),
+              satisfies(SemconvAttributes.JSONRPC_REQUEST_ID, id -> id.matches("\\d+")),
               equalTo(
                   SemconvAttributes.GEN_AI_OPERATION_NAME,
                   SemconvAttributes.OperationName.EXECUTE_TOOL),
               equalTo(SemconvAttributes.GEN_AI_TOOL_NAME, "getWeather"),
-              equalTo(McpAttributes.NETWORK_TRANSPORT, "pipe"),
+              equalTo(SemconvAttributes.NETWORK_TRANSPORT, "pipe"),
               satisfies(
-                  McpAttributes.MCP_PROTOCOL_VERSION,
+                  SemconvAttributes.MCP_PROTOCOL_VERSION,
                   version -> version.matches("\\d{4}-\\d\\d-\\d\\d")));
       // The server process's span: <traceId> <spanId> <parentSpanId> <kind> <name>
       List<String> lines = Files.readAllLines(serverSpans);

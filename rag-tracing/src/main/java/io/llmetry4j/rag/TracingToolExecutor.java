@@ -8,6 +8,7 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.AgentContext;
+import io.llmetry4j.core.internal.ErrorTypes;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
@@ -71,7 +72,7 @@ final class TracingToolExecutor {
   /** A result flagged as an error fails the span, though nothing was thrown. */
   @Nullable
   private static String errorType(Object result) {
-    return isErrorResult(result) ? "tool_error" : null;
+    return isErrorResult(result) ? ErrorTypes.TOOL_ERROR : null;
   }
 
   /** The text of a tool's result, as the model receives it. */

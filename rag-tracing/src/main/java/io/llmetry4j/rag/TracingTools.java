@@ -9,7 +9,11 @@ import dev.langchain4j.agent.tool.ToolSpecifications;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.DefaultToolExecutor;
 import dev.langchain4j.service.tool.ToolExecutor;
+import dev.langchain4j.service.tool.ToolProvider;
+import dev.langchain4j.service.tool.ToolProviderRequest;
+import dev.langchain4j.service.tool.ToolProviderResult;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.Forwarding;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -96,6 +100,39 @@ public final class TracingTools {
   }
 
   /**
+   * {@code provider} (LangChain4j's {@code McpToolProvider}, your own), its tools traced: every
+   * result it provides has each executor wrapped as {@link #wrap(LlmTelemetry, Map)} wraps it, the
+   * tools' other properties (immediate return, from 1.14 the whole {@code AiServiceTool}) kept;
+   * every other method of the provider is its own. Add it with {@code .toolProvider(...)}.
+   */
+  public static ToolProvider wrap(LlmTelemetry telemetry, ToolProvider provider) {
+    requireNonNull(telemetry, "telemetry");
+    return Forwarding.wrap(
+        ToolProvider.class,
+        requireNonNull(provider, "provider"),
+        method ->
+            Forwarding.is(method, "provideTools", ToolProviderRequest.class.getName())
+                ? (delegate, self, invocation, args) ->
+                    traced(telemetry, (ToolProviderResult) invocation.invoke(delegate, args))
+                : null);
+  }
+
+  @Nullable
+  private static ToolProviderResult traced(
+      LlmTelemetry telemetry, @Nullable ToolProviderResult result) {
+    if (result == null) {
+      return null;
+    }
+    if (AiServiceTools.AVAILABLE) {
+      return AiServiceTools.traced(telemetry, result);
+    }
+    return ToolProviderResult.builder()
+        .addAll(wrap(telemetry, result.tools()))
+        .immediateReturnToolNames(result.immediateReturnToolNames())
+        .build();
+  }
+
+  /**
    * LangChain4j 1.14+: {@code ToolService.findTools(Object)}, {@code AiServiceTool.toBuilder()} and
    * {@code AiServices.tools(List<AiServiceTool>)}, found by reflection (the floor of the supported
    * range lacks them).
@@ -108,6 +145,8 @@ public final class TracingTools {
     @Nullable private static final MethodHandle WITH_EXECUTOR;
     @Nullable private static final MethodHandle BUILD;
     @Nullable private static final MethodHandle ADD_TOOLS;
+    @Nullable private static final MethodHandle RESULT_TOOLS;
+    @Nullable private static final MethodHandle RESULT_ADD_ALL;
     static final boolean AVAILABLE;
 
     static {
@@ -118,6 +157,8 @@ public final class TracingTools {
       MethodHandle withExecutor = null;
       MethodHandle build = null;
       MethodHandle addTools = null;
+      MethodHandle resultTools = null;
+      MethodHandle resultAddAll = null;
       try {
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         ClassLoader loader = AiServices.class.getClassLoader();
@@ -141,6 +182,15 @@ public final class TracingTools {
         addTools =
             lookup.findVirtual(
                 AiServices.class, "tools", MethodType.methodType(AiServices.class, List.class));
+        resultTools =
+            lookup.findVirtual(
+                ToolProviderResult.class, "aiServiceTools", MethodType.methodType(List.class));
+        resultAddAll =
+            lookup.findVirtual(
+                ToolProviderResult.Builder.class,
+                "addAll",
+                MethodType.methodType(
+                    ToolProviderResult.Builder.class, java.util.Collection.class));
       } catch (ReflectiveOperationException | LinkageError e) {
         findTools = null; // before 1.14: the builder-and-names route
       }
@@ -151,7 +201,9 @@ public final class TracingTools {
       WITH_EXECUTOR = withExecutor;
       BUILD = build;
       ADD_TOOLS = addTools;
-      AVAILABLE = findTools != null;
+      RESULT_TOOLS = resultTools;
+      RESULT_ADD_ALL = resultAddAll;
+      AVAILABLE = findTools != null && resultAddAll != null;
     }
 
     private AiServiceTools() {}
@@ -162,17 +214,38 @@ public final class TracingTools {
         for (Object toolObject : toolObjects) {
           requireNonNull(toolObject, "tool object");
           for (Object tool : (List<?>) FIND_TOOLS.invoke(toolObject)) {
-            ToolSpecification specification = (ToolSpecification) SPECIFICATION.invoke(tool);
-            ToolExecutor executor = (ToolExecutor) EXECUTOR.invoke(tool);
-            Object builder = TO_BUILDER.invoke(tool);
-            WITH_EXECUTOR.invoke(
-                builder, TracingToolExecutor.wrap(telemetry, specification, executor));
-            traced.add(BUILD.invoke(builder));
+            traced.add(traced(telemetry, tool));
           }
         }
         ADD_TOOLS.invoke(services, traced);
       } catch (RuntimeException | Error e) {
         throw e; // LangChain4j's own refusal of a tool object, as .tools(...) would give it
+      } catch (Throwable e) {
+        throw new IllegalStateException("LangChain4j refused the tools", e);
+      }
+    }
+
+    /** An {@code AiServiceTool} like {@code tool}, its executor traced. */
+    private static Object traced(LlmTelemetry telemetry, Object tool) throws Throwable {
+      ToolSpecification specification = (ToolSpecification) SPECIFICATION.invoke(tool);
+      ToolExecutor executor = (ToolExecutor) EXECUTOR.invoke(tool);
+      Object builder = TO_BUILDER.invoke(tool);
+      WITH_EXECUTOR.invoke(builder, TracingToolExecutor.wrap(telemetry, specification, executor));
+      return BUILD.invoke(builder);
+    }
+
+    /** {@code result} with every tool traced, each tool's other properties kept. */
+    static ToolProviderResult traced(LlmTelemetry telemetry, ToolProviderResult result) {
+      try {
+        List<Object> traced = new ArrayList<>();
+        for (Object tool : (List<?>) RESULT_TOOLS.invoke(result)) {
+          traced.add(traced(telemetry, tool));
+        }
+        ToolProviderResult.Builder builder = ToolProviderResult.builder();
+        RESULT_ADD_ALL.invoke(builder, traced);
+        return builder.immediateReturnToolNames(result.immediateReturnToolNames()).build();
+      } catch (RuntimeException | Error e) {
+        throw e;
       } catch (Throwable e) {
         throw new IllegalStateException("LangChain4j refused the tools", e);
       }

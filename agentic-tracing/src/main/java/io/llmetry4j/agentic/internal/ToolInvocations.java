@@ -4,6 +4,7 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.service.tool.BeforeToolExecution;
 import dev.langchain4j.service.tool.ToolExecution;
 import io.llmetry4j.core.internal.AgentContext;
+import io.llmetry4j.core.internal.ErrorTypes;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
@@ -36,7 +37,7 @@ final class ToolInvocations {
                 instrumentation, SpanKind.INTERNAL, run -> "execute_tool " + run.name)
             .addExtractor(new Attributes(instrumentation))
             .responseError(
-                execution -> execution.hasFailed() ? "tool_error" : null,
+                execution -> execution.hasFailed() ? ErrorTypes.TOOL_ERROR : null,
                 "the tool returned an error result")
             .metrics(
                 (run, execution, errorType, seconds) ->

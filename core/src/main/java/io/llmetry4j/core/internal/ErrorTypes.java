@@ -17,6 +17,13 @@ import javax.annotation.Nullable;
  */
 public final class ErrorTypes {
 
+  /**
+   * {@code error.type} of a tool call whose result is flagged as an error, though nothing was
+   * thrown: the value the MCP conventions give a {@code CallToolResult} with {@code isError}, used
+   * for every tool span alike.
+   */
+  public static final String TOOL_ERROR = "tool_error";
+
   private static final String HTTP_EXCEPTION = "dev.langchain4j.exception.HttpException";
   private static final int MAX_CAUSE_DEPTH = 8;
 

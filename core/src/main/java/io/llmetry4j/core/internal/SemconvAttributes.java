@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Attribute names of the OpenTelemetry semantic conventions <b>v1.41.1</b> ({@code gen_ai.*},
- * {@code db.*}, {@code server.*}, {@code error.*}) used by llmetry4j.
+ * {@code db.*}, {@code server.*}, {@code error.*}, and for MCP {@code mcp.*}, {@code jsonrpc.*},
+ * {@code rpc.*}, {@code network.*}) used by llmetry4j.
  *
  * <p>Copied from the semconv model (as the semconv-java README advises libraries to do with
  * incubating attributes) so that llmetry4j has no runtime dependency on {@code
@@ -109,6 +110,8 @@ public final class SemconvAttributes {
       AttributeKey.stringKey("gen_ai.output.messages");
   public static final AttributeKey<String> GEN_AI_WORKFLOW_NAME =
       AttributeKey.stringKey("gen_ai.workflow.name");
+  public static final AttributeKey<String> GEN_AI_PROMPT_NAME =
+      AttributeKey.stringKey("gen_ai.prompt.name");
 
   // db.* (model/db/registry.yaml)
   public static final AttributeKey<String> DB_SYSTEM_NAME =
@@ -128,6 +131,30 @@ public final class SemconvAttributes {
   public static final AttributeKey<String> SERVER_ADDRESS =
       AttributeKey.stringKey("server.address");
   public static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
+
+  // mcp.* (model/mcp/registry.yaml)
+  public static final AttributeKey<String> MCP_METHOD_NAME =
+      AttributeKey.stringKey("mcp.method.name");
+  public static final AttributeKey<String> MCP_SESSION_ID =
+      AttributeKey.stringKey("mcp.session.id");
+  public static final AttributeKey<String> MCP_RESOURCE_URI =
+      AttributeKey.stringKey("mcp.resource.uri");
+  public static final AttributeKey<String> MCP_PROTOCOL_VERSION =
+      AttributeKey.stringKey("mcp.protocol.version");
+
+  // jsonrpc.* (model/jsonrpc/registry.yaml)
+  public static final AttributeKey<String> JSONRPC_REQUEST_ID =
+      AttributeKey.stringKey("jsonrpc.request.id");
+
+  // rpc.* (model/rpc/registry.yaml): for MCP, the JSON-RPC error code as a string
+  public static final AttributeKey<String> RPC_RESPONSE_STATUS_CODE =
+      AttributeKey.stringKey("rpc.response.status_code");
+
+  // network.* (model/network/registry.yaml)
+  public static final AttributeKey<String> NETWORK_TRANSPORT =
+      AttributeKey.stringKey("network.transport");
+  public static final AttributeKey<String> NETWORK_PROTOCOL_NAME =
+      AttributeKey.stringKey("network.protocol.name");
 
   // error.* (model/error/registry.yaml)
   public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");

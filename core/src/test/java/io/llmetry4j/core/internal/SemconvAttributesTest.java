@@ -16,7 +16,8 @@ import org.yaml.snakeyaml.Yaml;
 /** Every copied key exists in the semconv 1.41.1 registry with the matching type. */
 class SemconvAttributesTest {
 
-  private static final List<String> REGISTRIES = List.of("gen-ai", "db", "server", "error");
+  private static final List<String> REGISTRIES =
+      List.of("gen-ai", "db", "server", "error", "mcp", "jsonrpc", "rpc", "network");
 
   @Test
   void every_constant_matches_the_registry_name_and_type() throws Exception {

@@ -25,8 +25,10 @@ import org.yaml.snakeyaml.Yaml;
  */
 public final class SemconvSpans {
 
-  private static final List<String> MODELS = List.of("gen-ai", "db", "server", "error");
-  private static final List<String> OWNED = List.of("gen_ai.", "server.", "error.", "db.");
+  private static final List<String> MODELS =
+      List.of("gen-ai", "db", "server", "error", "mcp", "jsonrpc", "rpc", "network");
+  private static final List<String> OWNED =
+      List.of("gen_ai.", "server.", "error.", "db.", "mcp.", "jsonrpc.", "rpc.", "network.");
 
   /** OpenLLMetry's keys inside semconv's namespaces (compat mode only). */
   private static final List<String> OPENLLMETRY_IN_OWNED =
