@@ -1,11 +1,27 @@
 package io.llmetry4j.examples;
 
+import dev.langchain4j.agentic.Agent;
+import dev.langchain4j.agentic.AgenticServices;
+import dev.langchain4j.agentic.UntypedAgent;
+import dev.langchain4j.agentic.declarative.AgentListenerSupplier;
+import dev.langchain4j.agentic.declarative.SequenceAgent;
+import dev.langchain4j.agentic.observability.AgentListener;
 import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.guardrail.InputGuardrail;
+import dev.langchain4j.guardrail.InputGuardrailResult;
+import dev.langchain4j.guardrail.OutputGuardrail;
+import dev.langchain4j.guardrail.OutputGuardrailResult;
+import dev.langchain4j.mcp.client.DefaultMcpClient;
+import dev.langchain4j.mcp.client.McpClient;
+import dev.langchain4j.mcp.client.transport.McpTransport;
+import dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport;
+import dev.langchain4j.mcp.client.transport.stdio.StdioMcpTransport;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.moderation.ModerationModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -17,15 +33,20 @@ import dev.langchain4j.rag.query.router.DefaultQueryRouter;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
+import dev.langchain4j.service.V;
 import dev.langchain4j.store.embedding.EmbeddingStore;
+import io.llmetry4j.agentic.AgenticTracing;
 import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.mcp.TracingMcpTransport;
 import io.llmetry4j.rag.TracingAiService;
 import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.rag.TracingGuardrails;
+import io.llmetry4j.rag.TracingModerationModel;
 import io.llmetry4j.rag.TracingTools;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.llmetry4j.store.TracingEmbeddingStore;
@@ -186,5 +207,118 @@ final class ReadmeSnippets {
             .executor(executor)
             .build();
     AiServices.builder(Assistant.class).executeToolsConcurrently(executor);
+  }
+
+  // docs/instrumentations.md: agentic systems, MCP clients, guardrails and moderation.
+
+  static UntypedAgent agentic(
+      LlmTelemetry telemetry, Object writer, Object recommendations, Object refinement) {
+    AgenticTracing tracing = AgenticTracing.create(telemetry);
+    UntypedAgent system =
+        tracing.build(
+            AgenticServices.sequenceBuilder()
+                .name("storyPipeline")
+                .subAgents(writer, recommendations, refinement) // built as usual, no llmetry4j call
+                .outputKey("story"));
+    return system;
+  }
+
+  /** Where the application keeps its AgenticTracing. */
+  static final class Observability {
+    static AgenticTracing AGENTIC;
+  }
+
+  public interface Writer {
+    @dev.langchain4j.service.UserMessage("Write a story about {{topic}}")
+    @Agent(outputKey = "story")
+    String write(@V("topic") String topic);
+  }
+
+  public interface Editor {
+    @dev.langchain4j.service.UserMessage("Edit this story: {{story}}")
+    @Agent(outputKey = "story")
+    String edit(@V("story") String story);
+  }
+
+  public interface StoryEvening {
+    @SequenceAgent(
+        outputKey = "story",
+        subAgents = {Writer.class, Editor.class})
+    String plan(@V("topic") String topic);
+
+    @AgentListenerSupplier
+    static AgentListener tracing() {
+      return Observability.AGENTIC.listener(); // your AgenticTracing, made at start-up
+    }
+  }
+
+  static StoryEvening declarative(ChatModel model) {
+    StoryEvening evening =
+        Observability.AGENTIC.wrap(AgenticServices.createAgenticSystem(StoryEvening.class, model));
+    return evening;
+  }
+
+  static McpClient mcpStdio(LlmTelemetry telemetry) {
+    McpTransport transport =
+        TracingMcpTransport.wrap(
+            telemetry, new StdioMcpTransport.Builder().command(List.of("my-mcp-server")).build());
+    McpClient client = new DefaultMcpClient.Builder().transport(transport).build();
+    return client;
+  }
+
+  static McpTransport mcpHttp(LlmTelemetry telemetry, String url) {
+    McpTransport transport =
+        TracingMcpTransport.builder(
+                telemetry,
+                StreamableHttpMcpTransport.builder()
+                    .url(url)
+                    .customHeaders(
+                        TracingMcpTransport.httpHeaders(telemetry)) // or (telemetry, yourHeaders)
+                    .build())
+            .serverUrl(url)
+            .build();
+    return transport;
+  }
+
+  static final class NoPasswords implements InputGuardrail {
+    @Override
+    public InputGuardrailResult validate(dev.langchain4j.data.message.UserMessage message) {
+      return message.singleText().contains("password") ? failure("no passwords") : success();
+    }
+  }
+
+  static final class GivesTemperature implements OutputGuardrail {
+    @Override
+    public OutputGuardrailResult validate(dev.langchain4j.data.message.AiMessage message) {
+      return message.text().contains("degrees") ? success() : retry("give the temperature");
+    }
+  }
+
+  static ModerationModel guardrails(
+      LlmTelemetry telemetry,
+      ChatModel model,
+      ModerationModel moderationModel,
+      ModerationModel openAiModeration) {
+    AiServices<Assistant> services =
+        AiServices.builder(Assistant.class)
+            .chatModel(model)
+            // output-guardrail retries need a chat memory
+            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+            .inputGuardrails(new NoPasswords())
+            .outputGuardrails(new GivesTemperature());
+    TracingGuardrails.addTo(services, telemetry); // guardrail events
+    TracingModerationModel.addTo(services, telemetry, moderationModel); // @Moderate, traced
+    // the agent span has its provider even when a guardrail blocks before any chat
+    Assistant assistant =
+        TracingAiService.builder(telemetry, Assistant.class, services.build())
+            .chatModel(model)
+            .build();
+
+    // server.address / server.port: the model does not expose them
+    ModerationModel moderation =
+        TracingModerationModel.builder(telemetry, openAiModeration)
+            .baseUrl("https://api.openai.com/v1")
+            .build();
+    return moderation;
   }
 }
