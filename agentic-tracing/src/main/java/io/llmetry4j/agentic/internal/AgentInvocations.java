@@ -135,15 +135,20 @@ public final class AgentInvocations {
               .span()
               .setAttribute(SemconvAttributes.GEN_AI_CONVERSATION_ID, run.conversationId);
         }
-        Scope current = instrumentation.makeCurrent(run.context.storeIn(root.call.context()));
-        push(new Invocation(scope, agent.agentId(), root.call, current, run));
+        Context body = run.context.storeIn(bodyOf(root.call, run));
+        push(
+            new Invocation(
+                scope, agent.agentId(), root.call, body, instrumentation.makeCurrent(body), run));
         return;
       }
-      Context parentContext = parent != null ? parent.call.context() : Context.current();
+      Context parentContext = parent != null ? parent.body : Context.current();
       Long iteration = parent != null ? parent.iterationOf(agent.agentId()) : null;
       AgentRun run = AgentRun.of(agent, scope, request.inputs(), iteration);
       Operation.Call<AgentRun> call = operation.start(run.context.storeIn(parentContext), run);
-      push(new Invocation(scope, agent.agentId(), call, call.makeCurrent(), run));
+      Context body = bodyOf(call, run);
+      push(
+          new Invocation(
+              scope, agent.agentId(), call, body, instrumentation.makeCurrent(body), run));
     } catch (Throwable e) {
       operation.instrumentationFailed(e);
     }
@@ -208,6 +213,18 @@ public final class AgentInvocations {
       root.scope.close();
     }
     operation.end(root.call, null, error);
+  }
+
+  /**
+   * The context the agent's own work runs in: its span's, and in OpenLLMetry compatibility mode
+   * inside the workflow (the outermost workflow agent) or task (a nested one) of that name, whose
+   * name and path OpenLLMetry's attributes of the spans under it carry.
+   */
+  private Context bodyOf(Operation.Call<AgentRun> call, AgentRun run) {
+    Context context = call.context();
+    return run.shape.workflow
+        ? instrumentation.workflowBody(context, run.shape.name, !run.outermost)
+        : context;
   }
 
   @Nullable
@@ -298,7 +315,7 @@ public final class AgentInvocations {
     AgentRun run = AgentRun.root(shape);
     Operation.Call<AgentRun> call = operation.start(run.context.storeIn(Context.current()), run);
     RootCall root = new RootCall(call, run);
-    Scope scope = instrumentation.makeCurrent(call.context().with(ROOT, root));
+    Scope scope = instrumentation.makeCurrent(bodyOf(call, run).with(ROOT, root));
     Object result;
     try {
       result = invocation.invoke(delegate, args);
@@ -375,6 +392,10 @@ public final class AgentInvocations {
     @Nullable final AgenticScope agenticScope;
     final String agentId;
     final Operation.Call<AgentRun> call;
+
+    /** The context of the agent's own work: its sub-agents' spans are children of its span. */
+    final Context body;
+
     // Null for the outermost agent, whose context the wrapper made current.
     @Nullable final Scope scope;
     final AgentRun run;
@@ -386,11 +407,13 @@ public final class AgentInvocations {
         @Nullable AgenticScope agenticScope,
         String agentId,
         Operation.Call<AgentRun> call,
+        Context body,
         @Nullable Scope scope,
         AgentRun run) {
       this.agenticScope = agenticScope;
       this.agentId = agentId;
       this.call = call;
+      this.body = body;
       this.scope = scope;
       this.run = run;
     }

@@ -60,6 +60,9 @@ final class AgentRun {
   @Nullable String conversationId;
   final boolean rootOfWrapper;
 
+  /** The outermost agent of its system (no parent agent). */
+  final boolean outermost;
+
   /**
    * The agent's output as LangChain4j reported it (for the outermost agent: kept until it ends).
    */
@@ -70,13 +73,15 @@ final class AgentRun {
       @Nullable String conversationId,
       @Nullable Map<String, Object> inputs,
       @Nullable Long loopIteration,
-      boolean rootOfWrapper) {
+      boolean rootOfWrapper,
+      boolean outermost) {
     this.shape = shape;
     this.topology = shape.topology;
     this.inputs = inputs;
     this.loopIteration = loopIteration;
     this.conversationId = conversationId;
     this.rootOfWrapper = rootOfWrapper;
+    this.outermost = outermost;
     this.context = new AgentContext(shape.name, conversationId);
   }
 
@@ -85,12 +90,13 @@ final class AgentRun {
       @Nullable AgenticScope scope,
       @Nullable Map<String, Object> inputs,
       @Nullable Long loopIteration) {
-    return new AgentRun(Shape.of(agent), memoryIdOf(scope), inputs, loopIteration, false);
+    return new AgentRun(
+        Shape.of(agent), memoryIdOf(scope), inputs, loopIteration, false, agent.parent() == null);
   }
 
   /** The outermost agent's run, before LangChain4j reports its scope. */
   static AgentRun root(Shape shape) {
-    return new AgentRun(shape, null, null, null, true);
+    return new AgentRun(shape, null, null, null, true, true);
   }
 
   /** The scope of the outermost run, once LangChain4j reports it. */

@@ -2,8 +2,10 @@ package io.llmetry4j.agentic.internal;
 
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.JsonWriter;
+import io.llmetry4j.core.internal.OpenLlmetryEntity;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.TraceloopAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -39,6 +41,19 @@ final class AgentSpans {
             SpanKind.INTERNAL,
             run -> (run.shape.workflow ? "invoke_workflow " : "invoke_agent ") + run.shape.name)
         .addExtractor(new Attributes(instrumentation))
+        .addOpenLlmetryExtractor(
+            new OpenLlmetryEntity<AgentRun, Object>(
+                instrumentation,
+                AgentSpans::openLlmetryKind,
+                run -> run.shape.name,
+                run -> run.inputs == null ? null : run.inputs.values().toArray(),
+                output -> output))
+        .addOpenLlmetryExtractor(
+            (SpanBuilder span, AgentRun run) -> {
+              if (run.shape.workflow && run.outermost) {
+                span.setAttribute(TraceloopAttributes.WORKFLOW_NAME, run.shape.name);
+              }
+            })
         .metrics(
             (run, output, errorType, seconds) -> {
               if (run.shape.workflow) {
@@ -52,6 +67,17 @@ final class AgentSpans {
               }
             })
         .build();
+  }
+
+  /**
+   * OpenLLMetry's span kind: the outermost workflow agent is the workflow, a nested one a task of
+   * it, every other agent an agent.
+   */
+  private static String openLlmetryKind(AgentRun run) {
+    if (!run.shape.workflow) {
+      return "agent";
+    }
+    return run.outermost ? "workflow" : "task";
   }
 
   private static final class Attributes implements Operation.Extractor<AgentRun, Object> {

@@ -6,6 +6,7 @@ import dev.langchain4j.service.tool.ToolExecution;
 import io.llmetry4j.core.internal.AgentContext;
 import io.llmetry4j.core.internal.ErrorTypes;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.OpenLlmetryEntity;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.trace.Span;
@@ -36,6 +37,14 @@ final class ToolInvocations {
         Operation.<ToolRun, ToolExecution>builder(
                 instrumentation, SpanKind.INTERNAL, run -> "execute_tool " + run.name)
             .addExtractor(new Attributes(instrumentation))
+            .addOpenLlmetryExtractor(
+                new OpenLlmetryEntity<ToolRun, ToolExecution>(
+                    instrumentation,
+                    run -> "tool",
+                    run -> run.name,
+                    run -> new Object[] {run.request.arguments()},
+                    // A failed execution has no result: the span's error says what happened.
+                    execution -> execution.hasFailed() ? null : execution.result()))
             .responseError(
                 execution -> execution.hasFailed() ? ErrorTypes.TOOL_ERROR : null,
                 "the tool returned an error result")
