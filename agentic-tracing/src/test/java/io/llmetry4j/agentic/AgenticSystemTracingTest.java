@@ -315,4 +315,69 @@ class AgenticSystemTracingTest {
     assertThat(fixture.only("invoke_workflow storyPipeline"))
         .hasParent(fixture.only("POST /story"));
   }
+
+  @Test
+  void concurrent_runs_of_one_system_are_separate_traces() throws Exception {
+    ChatModel model = fixture.chatModel();
+    UntypedAgent system =
+        AgenticTracing.create(fixture.telemetry)
+            .build(
+                AgenticServices.sequenceBuilder()
+                    .name("recommend")
+                    .subAgents(
+                        AgenticServices.parallelBuilder()
+                            .name("experts")
+                            .subAgents(
+                                AgenticServices.agentBuilder(AgenticFixture.FoodExpert.class)
+                                    .chatModel(model)
+                                    .build(),
+                                AgenticServices.agentBuilder(AgenticFixture.MovieExpert.class)
+                                    .chatModel(model)
+                                    .build())
+                            .build())
+                    .outputKey("meal"));
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Object>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String story = "story " + i;
+        runs.add(callers.submit(() -> system.invoke(Map.of("story", story))));
+      }
+      for (java.util.concurrent.Future<Object> run : runs) {
+        assertThat(run.get()).isEqualTo("Ratatouille.");
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+
+    Map<String, List<SpanData>> traces =
+        fixture.finished().stream().collect(Collectors.groupingBy(SpanData::getTraceId));
+    assertThat(traces).hasSize(8);
+    for (List<SpanData> trace : traces.values()) {
+      assertThat(trace).hasSize(6);
+      SpanData root =
+          trace.stream()
+              .filter(span -> span.getName().equals("invoke_workflow recommend"))
+              .findFirst()
+              .orElseThrow();
+      SpanData experts =
+          trace.stream()
+              .filter(span -> span.getName().equals("invoke_workflow experts"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(experts).hasParent(root);
+      assertThat(
+              trace.stream()
+                  .filter(span -> span.getName().startsWith("invoke_agent"))
+                  .map(SpanData::getParentSpanId))
+          .containsOnly(experts.getSpanId())
+          .hasSize(2);
+      assertThat(
+              trace.stream()
+                  .map(span -> span.getAttributes().get(SemconvAttributes.GEN_AI_CONVERSATION_ID))
+                  .distinct())
+          .hasSize(1);
+    }
+  }
 }
