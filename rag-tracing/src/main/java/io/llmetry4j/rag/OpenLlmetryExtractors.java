@@ -90,21 +90,6 @@ final class OpenLlmetryExtractors {
     }
   }
 
-  /** A tool execution: its arguments as the entity input, its result text as the output. */
-  static OpenLlmetryEntity<TracingToolExecutor.ToolCall, Object> tool(
-      Instrumentation instrumentation, String name) {
-    return new OpenLlmetryEntity<>(
-        instrumentation,
-        call -> "tool",
-        call -> name,
-        call -> call.request == null ? null : new Object[] {call.request.arguments()},
-        // An error result is no result: the span's error says what happened.
-        result ->
-            TracingToolExecutor.isErrorResult(result)
-                ? null
-                : TracingToolExecutor.resultText(result));
-  }
-
   /** An AI Service call: its arguments as the entity input, its answer as the output. */
   static OpenLlmetryEntity<TracingAiService.AgentCall, Object> agent(
       Instrumentation instrumentation, String agentName) {

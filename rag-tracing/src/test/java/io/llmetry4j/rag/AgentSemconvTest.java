@@ -155,7 +155,7 @@ class AgentSemconvTest {
     assertThat(tool)
         .hasStatus(
             io.opentelemetry.sdk.trace.data.StatusData.create(
-                StatusCode.ERROR, TracingToolExecutor.ERROR_RESULT_DESCRIPTION))
+                StatusCode.ERROR, io.llmetry4j.rag.internal.ToolSpans.ERROR_RESULT_DESCRIPTION))
         .hasAttribute(SemconvAttributes.ERROR_TYPE, "tool_error")
         .hasAttribute(SemconvAttributes.GEN_AI_TOOL_CALL_ARGUMENTS, "{\"city\":\"Atlantis\"}");
     assertThat(tool.getAttributes().get(SemconvAttributes.GEN_AI_TOOL_CALL_RESULT)).isNull();
