@@ -380,4 +380,31 @@ class AgenticSystemTracingTest {
           .hasSize(1);
     }
   }
+
+  @Test
+  void a_single_agent_built_traced_is_one_agent_span_over_its_calls() {
+    AgenticFixture.Writer writer =
+        AgenticTracing.create(fixture.telemetry)
+            .build(
+                AgenticServices.agentBuilder(AgenticFixture.Writer.class)
+                    .chatModel(fixture.chatModel())
+                    .tools(new AgenticFixture.WeatherTools()));
+
+    String story = writer.write("dragons");
+
+    assertThat(story).isEqualTo("A dragon basked in the sunny 70 degrees of Paris.");
+    assertThat(fixture.tree())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "invoke_agent write",
+                "  chat gpt-4o-mini",
+                "  execute_tool getWeather",
+                "  chat gpt-4o-mini"));
+    SpanData agent = fixture.only("invoke_agent write");
+    assertThat(agent).hasAttribute(SemconvAttributes.GEN_AI_PROVIDER_NAME, "openai");
+    assertThat(fixture.named("chat gpt-4o-mini"))
+        .hasSize(2)
+        .allSatisfy(chat -> assertThat(chat).hasParent(agent));
+  }
 }
