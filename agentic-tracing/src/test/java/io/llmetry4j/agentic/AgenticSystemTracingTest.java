@@ -407,4 +407,44 @@ class AgenticSystemTracingTest {
         .hasSize(2)
         .allSatisfy(chat -> assertThat(chat).hasParent(agent));
   }
+
+  @Test
+  void a_sub_agent_with_the_listener_of_its_own_too_is_traced_once() {
+    ChatModel model = fixture.chatModel();
+    AgenticTracing tracing = AgenticTracing.create(fixture.telemetry);
+    // The inner workflow has the listener itself and inherits it from the outer one: LangChain4j
+    // before 1.19 calls it twice for every callback of the inner agents.
+    UntypedAgent experts =
+        AgenticServices.parallelBuilder()
+            .name("experts")
+            .subAgents(
+                AgenticServices.agentBuilder(AgenticFixture.FoodExpert.class)
+                    .chatModel(model)
+                    .build(),
+                AgenticServices.agentBuilder(AgenticFixture.MovieExpert.class)
+                    .chatModel(model)
+                    .listener(tracing.listener())
+                    .build())
+            .listener(tracing.listener())
+            .build();
+    UntypedAgent system =
+        tracing.build(
+            AgenticServices.sequenceBuilder()
+                .name("recommend")
+                .subAgents(experts)
+                .outputKey("meal"));
+
+    system.invoke(Map.of("story", "A dragon in Paris."));
+
+    assertThat(fixture.tree())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "invoke_workflow recommend",
+                "  invoke_workflow experts",
+                "    invoke_agent film",
+                "      chat gpt-4o-mini",
+                "    invoke_agent meal",
+                "      chat gpt-4o-mini"));
+  }
 }

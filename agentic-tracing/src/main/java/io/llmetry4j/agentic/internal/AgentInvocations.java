@@ -49,8 +49,8 @@ public final class AgentInvocations {
   private final Instrumentation instrumentation;
   private final Operation<AgentRun, Object> operation;
   private final ToolInvocations tools;
-  // Open invocations by agentic scope and agent id: a stack, since a loop may re-enter an agent.
-  private final Map<ScopedAgent, Deque<Invocation>> open = new ConcurrentHashMap<>();
+  // Open invocations by agentic scope and agent id: a stack, since an agent may be re-entered.
+  private final Map<ScopedAgent, Stack> open = new ConcurrentHashMap<>();
   private final AgentListener listener;
 
   public AgentInvocations(Instrumentation instrumentation) {
@@ -83,11 +83,11 @@ public final class AgentInvocations {
               return null;
             case "afterAgentInvocation":
               AgentResponse response = (AgentResponse) argument;
-              after(response.agenticScope(), response.agent(), response.output(), null);
+              after(response, response.agenticScope(), response.agent(), response.output(), null);
               return null;
             case "onAgentInvocationError":
               AgentInvocationError error = (AgentInvocationError) argument;
-              after(error.agenticScope(), error.agent(), null, error.error());
+              after(error, error.agenticScope(), error.agent(), null, error.error());
               return null;
             case "beforeToolExecution":
             case "beforeAgentToolExecution":
@@ -123,6 +123,12 @@ public final class AgentInvocations {
     try {
       AgentInstance agent = request.agent();
       AgenticScope scope = request.agenticScope();
+      Invocation current = peek(scope, agent.agentId());
+      if (current != null && current.request == request) {
+        // The same callback again: LangChain4j before 1.19 calls a listener that a sub-agent both
+        // inherits and has of its own once for each.
+        return;
+      }
       AgentInstance parentAgent = agent.parent();
       Invocation parent = parentAgent == null ? null : peek(scope, parentAgent.agentId());
       RootCall root = parentAgent == null ? Context.current().get(ROOT) : null;
@@ -138,7 +144,13 @@ public final class AgentInvocations {
         Context body = run.context.storeIn(bodyOf(root.call, run));
         push(
             new Invocation(
-                scope, agent.agentId(), root.call, body, instrumentation.makeCurrent(body), run));
+                request,
+                scope,
+                agent.agentId(),
+                root.call,
+                body,
+                instrumentation.makeCurrent(body),
+                run));
         return;
       }
       Context parentContext = parent != null ? parent.body : Context.current();
@@ -148,16 +160,20 @@ public final class AgentInvocations {
       Context body = bodyOf(call, run);
       push(
           new Invocation(
-              scope, agent.agentId(), call, body, instrumentation.makeCurrent(body), run));
+              request, scope, agent.agentId(), call, body, instrumentation.makeCurrent(body), run));
     } catch (Throwable e) {
       operation.instrumentationFailed(e);
     }
   }
 
   private void after(
-      AgenticScope scope, AgentInstance agent, @Nullable Object output, @Nullable Throwable error) {
+      Object event,
+      AgenticScope scope,
+      AgentInstance agent,
+      @Nullable Object output,
+      @Nullable Throwable error) {
     try {
-      Invocation invocation = pop(scope, agent.agentId());
+      Invocation invocation = pop(scope, agent.agentId(), event);
       if (invocation == null) {
         return;
       }
@@ -208,7 +224,7 @@ public final class AgentInvocations {
     if (root == null || root.run.rootOfWrapper) {
       return;
     }
-    pop(scope, parent.agentId());
+    pop(scope, parent.agentId(), null);
     if (root.scope != null && root.thread == Thread.currentThread()) {
       root.scope.close();
     }
@@ -229,39 +245,52 @@ public final class AgentInvocations {
 
   @Nullable
   private Invocation peek(@Nullable AgenticScope scope, String agentId) {
-    Deque<Invocation> stack = open.get(new ScopedAgent(scope, agentId));
+    Stack stack = open.get(new ScopedAgent(scope, agentId));
     if (stack == null) {
       return null;
     }
     synchronized (stack) {
-      return stack.peekLast();
+      return stack.invocations.peekLast();
     }
   }
 
   private void push(Invocation invocation) {
-    Deque<Invocation> stack =
+    Stack stack =
         open.computeIfAbsent(
-            new ScopedAgent(invocation.agenticScope, invocation.agentId),
-            key -> new ArrayDeque<>());
+            new ScopedAgent(invocation.agenticScope, invocation.agentId), key -> new Stack());
     synchronized (stack) {
-      stack.addLast(invocation);
+      stack.invocations.addLast(invocation);
     }
   }
 
+  /**
+   * The innermost open invocation of the agent, ended by {@code event}; null when there is none, or
+   * when {@code event} already ended one (the same callback again, before 1.19).
+   */
   @Nullable
-  private Invocation pop(@Nullable AgenticScope scope, String agentId) {
+  private Invocation pop(@Nullable AgenticScope scope, String agentId, @Nullable Object event) {
     ScopedAgent key = new ScopedAgent(scope, agentId);
-    Deque<Invocation> stack = open.get(key);
+    Stack stack = open.get(key);
     if (stack == null) {
       return null;
     }
     synchronized (stack) {
-      Invocation invocation = stack.pollLast();
-      if (stack.isEmpty()) {
+      if (event != null && stack.lastEnd == event) {
+        return null;
+      }
+      Invocation invocation = stack.invocations.pollLast();
+      stack.lastEnd = event;
+      if (stack.invocations.isEmpty()) {
         open.remove(key, stack);
       }
       return invocation;
     }
+  }
+
+  /** The open invocations of one agent in one scope, and the callback that ended the last one. */
+  private static final class Stack {
+    final Deque<Invocation> invocations = new ArrayDeque<>();
+    @Nullable Object lastEnd;
   }
 
   /**
@@ -346,8 +375,8 @@ public final class AgentInvocations {
         (key, stack) -> {
           if (key.scope == scope) {
             synchronized (stack) {
-              left.addAll(stack);
-              stack.clear();
+              left.addAll(stack.invocations);
+              stack.invocations.clear();
             }
             open.remove(key, stack);
           }
@@ -389,6 +418,9 @@ public final class AgentInvocations {
 
   /** One open agent invocation. */
   private static final class Invocation {
+    /** The callback that started it: the same one again is not a second invocation. */
+    final AgentRequest request;
+
     @Nullable final AgenticScope agenticScope;
     final String agentId;
     final Operation.Call<AgentRun> call;
@@ -404,12 +436,14 @@ public final class AgentInvocations {
     private final Map<String, AtomicInteger> runsOfSubagents = new ConcurrentHashMap<>();
 
     Invocation(
+        AgentRequest request,
         @Nullable AgenticScope agenticScope,
         String agentId,
         Operation.Call<AgentRun> call,
         Context body,
         @Nullable Scope scope,
         AgentRun run) {
+      this.request = request;
       this.agenticScope = agenticScope;
       this.agentId = agentId;
       this.call = call;

@@ -47,6 +47,11 @@ final class ToolInvocations {
         return;
       }
       ToolExecutionRequest request = before.request();
+      for (Open running : open.get()) {
+        if (running.request == request) {
+          return; // the same callback again (a listener both inherited and own, before 1.19)
+        }
+      }
       Operation<ToolSpans.Call, Object> operation = operation(request.name());
       Operation.Call<ToolSpans.Call> call = operation.start(new ToolSpans.Call(request));
       open.get().addLast(new Open(request, operation, call, call.makeCurrent()));
