@@ -1,6 +1,7 @@
 package io.llmetry4j.spring;
 
 import dev.langchain4j.model.chat.listener.ChatModelListener;
+import io.llmetry4j.agentic.AgenticTracing;
 import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModelListener;
@@ -113,6 +114,32 @@ public class LlmetryAutoConfiguration {
     HostIntegration llmetryMicrometerMetrics(
         ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
       return new MicrometerMetricsIntegration(registry);
+    }
+  }
+
+  /**
+   * LangChain4j's agentic module: {@link AgenticTracing} for the supervisors and agents the
+   * application builds, and its workflows traced with no code ({@link AgenticWorkflowTracing}).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.langchain4j.agentic.AgenticServices")
+  @ConditionalOnProperty(
+      prefix = "llmetry4j.components",
+      name = "agentic",
+      havingValue = "true",
+      matchIfMissing = true)
+  static class Agentic {
+    @Bean
+    @ConditionalOnMissingBean
+    public AgenticTracing llmetryAgenticTracing(LlmTelemetry telemetry) {
+      return AgenticTracing.create(telemetry);
+    }
+
+    /** Static: it must act before the application's beans are created. */
+    @Bean
+    static AgenticWorkflowTracing llmetryAgenticWorkflowTracing(
+        ObjectProvider<AgenticTracing> tracing) {
+      return new AgenticWorkflowTracing(tracing);
     }
   }
 

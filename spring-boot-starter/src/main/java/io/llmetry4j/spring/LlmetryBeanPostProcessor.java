@@ -3,14 +3,17 @@ package io.llmetry4j.spring;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.moderation.ModerationModel;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Forwarding;
+import io.llmetry4j.mcp.TracingMcpTransport;
 import io.llmetry4j.rag.TracingAiService;
 import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.rag.TracingModerationModel;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.llmetry4j.store.TracingEmbeddingStore;
 import java.lang.annotation.Annotation;
@@ -25,9 +28,11 @@ import org.springframework.util.ClassUtils;
  * {@code EmbeddingStore} (collection name unknown to Spring: set it with your own {@code
  * TracingEmbeddingStore} bean when you want it), {@code ContentRetriever} (the bean name is the
  * {@code gen_ai.data_source.id}), {@code ChatModel} and {@code StreamingChatModel} (their HTTP
- * calls then nest under the chat spans), and AI Services (beans implementing an interface annotated
- * with LangChain4j's {@code @AiService}). A bean that is already a llmetry4j wrapper is left alone;
- * each kind has its switch under {@code llmetry4j.components}.
+ * calls then nest under the chat spans), {@code ModerationModel}, {@code McpTransport} (when
+ * langchain4j-mcp is present; an {@code McpClient} bean built from a transport that is not itself a
+ * bean cannot be reached, and is not traced), and AI Services (beans implementing an interface
+ * annotated with LangChain4j's {@code @AiService}). A bean that is already a llmetry4j wrapper is
+ * left alone; each kind has its switch under {@code llmetry4j.components}.
  *
  * <p>The wrapped bean implements the LangChain4j interface (as the running LangChain4j defines it),
  * not the bean's class: inject these beans by their LangChain4j interface.
@@ -35,29 +40,35 @@ import org.springframework.util.ClassUtils;
 public class LlmetryBeanPostProcessor implements BeanPostProcessor {
 
   private static final String AI_SERVICE_ANNOTATION = "dev.langchain4j.service.spring.AiService";
+  private static final String MCP_TRANSPORT = "dev.langchain4j.mcp.client.transport.McpTransport";
 
   private final ObjectProvider<LlmTelemetry> telemetry;
   private final LlmetryProperties.Components components;
   @Nullable private final Class<? extends Annotation> aiService;
+  private final boolean mcpPresent;
 
   LlmetryBeanPostProcessor(
       ObjectProvider<LlmTelemetry> telemetry, LlmetryProperties.Components components) {
     this.telemetry = telemetry;
     this.components = components;
     this.aiService = aiServiceAnnotation();
+    this.mcpPresent =
+        ClassUtils.isPresent(MCP_TRANSPORT, LlmetryBeanPostProcessor.class.getClassLoader());
   }
 
   /**
    * LangChain4j's AI Service factory, its properties set: replaced by one that adds the tools
-   * through {@code TracingTools}, where that keeps the starter's behaviour (see {@link
-   * TracingAiServiceFactory}).
+   * through {@code TracingTools} and traces the guardrails, where that keeps the starter's
+   * behaviour (see {@link TracingAiServiceFactory}).
    */
   @Override
   public Object postProcessBeforeInitialization(Object bean, String beanName) {
     if (components.isAiService()
-        && components.isTools()
+        && (components.isTools() || components.isGuardrails())
         && bean.getClass().getName().equals(TracingAiServiceFactory.STARTER_FACTORY)) {
-      FactoryBean<Object> traced = TracingAiServiceFactory.replacing(bean, telemetry::getObject);
+      FactoryBean<Object> traced =
+          TracingAiServiceFactory.replacing(
+              bean, telemetry::getObject, components.isTools(), components.isGuardrails());
       if (traced != null) {
         return traced;
       }
@@ -87,6 +98,15 @@ public class LlmetryBeanPostProcessor implements BeanPostProcessor {
     if (components.isStreamingChatModel() && bean instanceof StreamingChatModel) {
       return TracingStreamingChatModel.wrap((StreamingChatModel) bean);
     }
+    if (components.isModeration() && bean instanceof ModerationModel) {
+      return TracingModerationModel.wrap(telemetry.getObject(), (ModerationModel) bean);
+    }
+    if (components.isMcp() && mcpPresent) {
+      Object transport = Mcp.wrapIfTransport(telemetry, bean);
+      if (transport != null) {
+        return transport;
+      }
+    }
     if (components.isAiService() && aiService != null) {
       Class<?> serviceInterface = aiServiceInterface(bean.getClass());
       if (serviceInterface != null) {
@@ -94,6 +114,18 @@ public class LlmetryBeanPostProcessor implements BeanPostProcessor {
       }
     }
     return bean;
+  }
+
+  /** Apart, so that langchain4j-mcp's types are loaded only where it is present. */
+  private static final class Mcp {
+    @Nullable
+    static Object wrapIfTransport(ObjectProvider<LlmTelemetry> telemetry, Object bean) {
+      if (bean instanceof dev.langchain4j.mcp.client.transport.McpTransport) {
+        return TracingMcpTransport.wrap(
+            telemetry.getObject(), (dev.langchain4j.mcp.client.transport.McpTransport) bean);
+      }
+      return null;
+    }
   }
 
   /** The {@code @AiService} interface {@code type} implements, or null. */

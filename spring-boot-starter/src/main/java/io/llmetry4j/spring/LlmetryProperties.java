@@ -106,6 +106,60 @@ public class LlmetryProperties {
     /** Trace the tools of those AI Services (one execute_tool span per execution). */
     private boolean tools = true;
 
+    /**
+     * Trace LangChain4j agentic systems (langchain4j-agentic): an AgenticTracing bean to build
+     * supervisors and agents with, and every sequence, parallel, loop and conditional workflow the
+     * application builds traced with its sub-agents.
+     */
+    private boolean agentic = true;
+
+    /**
+     * Wrap the application's McpTransport beans (langchain4j-mcp): one CLIENT span per MCP request,
+     * with the trace context sent to the server.
+     */
+    private boolean mcp = true;
+
+    /**
+     * Record the input and output guardrails of @AiService AI Services as gen_ai.guardrail.result
+     * events on the span they guard.
+     */
+    private boolean guardrails = true;
+
+    /** Wrap the application's ModerationModel beans (one apply_guardrail span per moderation). */
+    private boolean moderation = true;
+
+    public boolean isAgentic() {
+      return agentic;
+    }
+
+    public void setAgentic(boolean agentic) {
+      this.agentic = agentic;
+    }
+
+    public boolean isMcp() {
+      return mcp;
+    }
+
+    public void setMcp(boolean mcp) {
+      this.mcp = mcp;
+    }
+
+    public boolean isGuardrails() {
+      return guardrails;
+    }
+
+    public void setGuardrails(boolean guardrails) {
+      this.guardrails = guardrails;
+    }
+
+    public boolean isModeration() {
+      return moderation;
+    }
+
+    public void setModeration(boolean moderation) {
+      this.moderation = moderation;
+    }
+
     public boolean isTools() {
       return tools;
     }

@@ -10,6 +10,7 @@ import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.ToolProvider;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.rag.TracingGuardrails;
 import io.llmetry4j.rag.TracingTools;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -27,10 +28,11 @@ import org.springframework.beans.factory.FactoryBean;
 /**
  * Builds an {@code @AiService} as LangChain4j's starter does ({@code AiServiceFactory}), with its
  * tools added through {@link TracingTools#addTo} — the tools LangChain4j itself finds, with its
- * tool semantics, each execution an {@code execute_tool} span. It stands in for the starter's
- * factory only when that factory is exactly the one this was written against (the same fields) and
- * its tools are plain objects (not AOP proxies, which the starter treats apart); otherwise the
- * starter's factory stays, and the AI Service is traced without tool spans.
+ * tool semantics, each execution an {@code execute_tool} span — and its guardrails traced through
+ * {@link TracingGuardrails#addTo}. It stands in for the starter's factory only when that factory is
+ * exactly the one this was written against (the same fields) and its tools are plain objects (not
+ * AOP proxies, which the starter treats apart); otherwise the starter's factory stays, and the AI
+ * Service is traced without tool spans and guardrail events.
  */
 final class TracingAiServiceFactory implements FactoryBean<Object> {
 
@@ -57,18 +59,33 @@ final class TracingAiServiceFactory implements FactoryBean<Object> {
   private final Map<String, Object> values;
   private final Class<Object> serviceClass;
   private final Supplier<LlmTelemetry> telemetry;
+  private final boolean traceTools;
+  private final boolean traceGuardrails;
 
-  private TracingAiServiceFactory(Map<String, Object> values, Supplier<LlmTelemetry> telemetry) {
+  private TracingAiServiceFactory(
+      Map<String, Object> values,
+      Supplier<LlmTelemetry> telemetry,
+      boolean traceTools,
+      boolean traceGuardrails) {
     this.values = values;
     this.telemetry = telemetry;
+    this.traceTools = traceTools;
+    this.traceGuardrails = traceGuardrails;
     @SuppressWarnings("unchecked")
     Class<Object> type = (Class<Object>) values.get("aiServiceClass");
     this.serviceClass = type;
   }
 
-  /** The replacement of the starter's {@code factory}, or null when it must stay. */
+  /**
+   * The replacement of the starter's {@code factory}, or null when it must stay: when it would add
+   * nothing (no tools to trace, guardrails not traced) or cannot keep the starter's behaviour.
+   */
   @Nullable
-  static FactoryBean<Object> replacing(Object factory, Supplier<LlmTelemetry> telemetry) {
+  static FactoryBean<Object> replacing(
+      Object factory,
+      Supplier<LlmTelemetry> telemetry,
+      boolean traceTools,
+      boolean traceGuardrails) {
     Map<String, Object> values = fieldValues(factory);
     if (values == null) {
       if (unknownFactoryLogged.compareAndSet(false, true)) {
@@ -79,10 +96,47 @@ final class TracingAiServiceFactory implements FactoryBean<Object> {
       return null;
     }
     List<?> tools = (List<?>) values.get("tools");
-    if (tools == null || tools.isEmpty() || tools.stream().anyMatch(AopUtils::isAopProxy)) {
+    boolean hasTools = tools != null && !tools.isEmpty();
+    if (hasTools && tools.stream().anyMatch(AopUtils::isAopProxy)) {
       return null;
     }
-    return new TracingAiServiceFactory(values, telemetry);
+    @SuppressWarnings("unchecked")
+    Class<Object> serviceClass = (Class<Object>) values.get("aiServiceClass");
+    boolean guardrails = traceGuardrails && declaresGuardrails(serviceClass);
+    if (!(traceTools && hasTools) && !guardrails) {
+      return null; // nothing to add: the starter's own factory builds it
+    }
+    return new TracingAiServiceFactory(values, telemetry, traceTools, guardrails);
+  }
+
+  /**
+   * Whether the AI Service has guardrails: LangChain4j's {@code @InputGuardrails} or {@code
+   * OutputGuardrails} on its interface or a method (how an {@code @AiService} declares them).
+   */
+  private static boolean declaresGuardrails(@Nullable Class<?> serviceClass) {
+    if (serviceClass == null) {
+      return false;
+    }
+    if (hasGuardrailAnnotation(serviceClass.getAnnotations())) {
+      return true;
+    }
+    for (java.lang.reflect.Method method : serviceClass.getMethods()) {
+      if (hasGuardrailAnnotation(method.getAnnotations())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasGuardrailAnnotation(java.lang.annotation.Annotation[] annotations) {
+    for (java.lang.annotation.Annotation annotation : annotations) {
+      String name = annotation.annotationType().getName();
+      if (name.equals("dev.langchain4j.service.guardrail.InputGuardrails")
+          || name.equals("dev.langchain4j.service.guardrail.OutputGuardrails")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Nullable
@@ -139,7 +193,18 @@ final class TracingAiServiceFactory implements FactoryBean<Object> {
     if (toolProvider != null) {
       builder.toolProvider(toolProvider);
     }
-    TracingTools.addTo(builder, telemetry.get(), ((List<?>) values.get("tools")).toArray());
+    List<?> tools = (List<?>) values.get("tools");
+    if (tools != null && !tools.isEmpty()) {
+      if (traceTools) {
+        TracingTools.addTo(builder, telemetry.get(), tools.toArray());
+      } else {
+        // As the starter adds plain tools: each one as it is.
+        builder.tools(tools.toArray());
+      }
+    }
+    if (traceGuardrails) {
+      TracingGuardrails.addTo(builder, telemetry.get());
+    }
     return builder.build();
   }
 

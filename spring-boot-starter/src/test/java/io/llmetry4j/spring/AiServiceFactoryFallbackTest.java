@@ -130,7 +130,7 @@ class AiServiceFactoryFallbackTest {
         .filteredOn(line -> line.contains("builds AI Services in a way llmetry4j does not know"))
         .hasSize(saidBefore ? 0 : 1);
     assertThat(TracingAiServiceFactory.unknownFactoryLogged).isTrue();
-    assertThat(TracingAiServiceFactory.replacing(factory, () -> null))
+    assertThat(TracingAiServiceFactory.replacing(factory, () -> null, true, true))
         .as("a factory of another shape is never replaced")
         .isNull();
   }
