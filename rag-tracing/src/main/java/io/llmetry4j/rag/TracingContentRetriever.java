@@ -19,6 +19,7 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Map;
 import javax.annotation.Nullable;
 
 /**
@@ -45,7 +46,17 @@ public final class TracingContentRetriever {
 
   private static final String QUERY = "dev.langchain4j.rag.query.Query";
 
+  // The data source of each traced retriever, for the router's span (weak: retrievers come and go).
+  private static final Map<ContentRetriever, String> dataSources =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private TracingContentRetriever() {}
+
+  /** The data source id of {@code retriever} if llmetry4j traces it, else null. */
+  @Nullable
+  static String dataSourceOf(ContentRetriever retriever) {
+    return dataSources.get(retriever);
+  }
 
   public static ContentRetriever wrap(
       LlmTelemetry telemetry, ContentRetriever delegate, String dataSourceId) {
@@ -185,8 +196,11 @@ public final class TracingContentRetriever {
               .build();
       // A copy: later changes to this builder do not reach the retrievers built from it.
       Builder snapshot = copyFor(delegate);
-      return Forwarding.wrap(
-          ContentRetriever.class, delegate, method -> route(method, snapshot, operation));
+      ContentRetriever traced =
+          Forwarding.wrap(
+              ContentRetriever.class, delegate, method -> route(method, snapshot, operation));
+      dataSources.put(traced, dataSourceId);
+      return traced;
     }
   }
 }
