@@ -18,6 +18,7 @@ import dev.langchain4j.rag.query.transformer.QueryTransformer;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.OpenLlmetryEntity;
 import io.llmetry4j.core.internal.Operation;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -135,6 +136,14 @@ public final class TracingRetrievalAugmentor {
               }
             })
         .addExtractor(extractor)
+        // Tencent APM's views show OpenLLMetry's tasks under the workflow: each stage is one.
+        .addOpenLlmetryExtractor(
+            new OpenLlmetryEntity<REQ, RES>(
+                instrumentation,
+                request -> "task",
+                request -> stage,
+                request -> null,
+                result -> null))
         .build();
   }
 

@@ -336,4 +336,58 @@ class AugmentationTracingTest {
     assertThat(requests.subList(untracedRequests.size(), requests.size()))
         .containsExactlyInAnyOrderElementsOf(untracedRequests);
   }
+
+  @Test
+  void with_openllmetry_compatibility_each_stage_is_a_task() {
+    rag.close();
+    rag = new RagFixture(true);
+    answerLikeTheServices();
+    Assistant assistant = assistant(true);
+    rag.spans.reset();
+
+    assistant.chat("conv-1", "And what is a span?");
+
+    for (String stage :
+        List.of(
+            "retrieval_augmentation",
+            "transform_query",
+            "route_query",
+            "aggregate_content",
+            "inject_content")) {
+      assertThat(only(stage))
+          .hasAttribute(io.llmetry4j.core.internal.TraceloopAttributes.SPAN_KIND, "task")
+          .hasAttribute(io.llmetry4j.core.internal.TraceloopAttributes.ENTITY_NAME, stage);
+    }
+  }
+
+  @Test
+  void a_failing_reranker_fails_its_span_and_the_stages_above_and_the_exception_is_unchanged() {
+    answerLikeTheServices();
+    server.byDefault("/rerank", body -> Response.json(500, "{\"message\":\"internal error\"}"));
+    Throwable untraced =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> assistant(false).chat("conv-1", "And what is a span?"));
+    Assistant assistant = assistant(true);
+    rag.spans.reset();
+
+    Throwable traced =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> assistant.chat("conv-1", "And what is a span?"));
+
+    assertThat(traced).isNotNull().hasSameClassAs(untraced).hasMessage(untraced.getMessage());
+    for (String name :
+        List.of(
+            "rerank rerank-english-v3.0",
+            "aggregate_content",
+            "retrieval_augmentation",
+            "invoke_agent Assistant")) {
+      assertThat(only(name).getStatus().getStatusCode())
+          .as(name)
+          .isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+      assertThat(only(name).getAttributes().get(SemconvAttributes.ERROR_TYPE))
+          .as(name)
+          .isNotBlank();
+    }
+    assertThat(Context.current()).isSameAs(Context.root());
+  }
 }
