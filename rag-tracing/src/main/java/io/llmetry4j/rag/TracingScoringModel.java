@@ -8,6 +8,8 @@ import dev.langchain4j.model.output.TokenUsage;
 import dev.langchain4j.model.scoring.ScoringModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.Forwarding;
+import io.llmetry4j.core.internal.GenAiMetricAttributes;
+import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
@@ -190,6 +192,13 @@ public final class TracingScoringModel {
     public ScoringModel build() {
       Instrumentation instrumentation = Instrumentation.of(telemetry);
       String spanName = requestModel == null ? RERANK : RERANK + " " + requestModel;
+      GenAiMetricAttributes metricAttributes =
+          new GenAiMetricAttributes(
+              RERANK,
+              providerName,
+              requestModel,
+              serverAddress,
+              serverAddress == null ? null : serverPort);
       Operation<ScoreCall, Response<List<Double>>> operation =
           Operation.<ScoreCall, Response<List<Double>>>builder(
                   instrumentation,
@@ -198,6 +207,12 @@ public final class TracingScoringModel {
                       : SpanKind.INTERNAL,
                   call -> spanName)
               .addExtractor(new Attributes(instrumentation, this))
+              // gen_ai.client.operation.duration, as for every GenAI client operation; no token
+              // histogram, since scoring models report billing units, not tokens, where anything.
+              .metrics(
+                  GenAiOperationMetrics.<ScoreCall, Response<List<Double>>>builder(
+                          instrumentation.metrics(), call -> metricAttributes)
+                      .build())
               .build();
       return Forwarding.wrap(
           ScoringModel.class,

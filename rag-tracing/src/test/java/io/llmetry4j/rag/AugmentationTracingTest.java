@@ -302,6 +302,25 @@ class AugmentationTracingTest {
         .isPositive();
     assertThat(only("retrieval_augmentation"))
         .hasAttribute(TracingRetrievalAugmentor.CONTENTS_OUT, 3L);
+    // The re-ranking call's duration, as every GenAI client operation's.
+    assertThat(rag.metrics.collectAllMetrics())
+        .filteredOn(metric -> metric.getName().equals("gen_ai.client.operation.duration"))
+        .singleElement()
+        .satisfies(
+            metric ->
+                assertThat(metric.getHistogramData().getPoints())
+                    .anySatisfy(
+                        point -> {
+                          assertThat(
+                                  point
+                                      .getAttributes()
+                                      .get(SemconvAttributes.GEN_AI_OPERATION_NAME))
+                              .isEqualTo("rerank");
+                          assertThat(
+                                  point.getAttributes().get(SemconvAttributes.GEN_AI_PROVIDER_NAME))
+                              .isEqualTo("cohere");
+                          assertThat(point.getCount()).isEqualTo(1);
+                        }));
   }
 
   @Test
