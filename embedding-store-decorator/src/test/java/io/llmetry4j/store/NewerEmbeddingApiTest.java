@@ -73,6 +73,17 @@ class NewerEmbeddingApiTest {
    */
   static final class InputTypeRecordingModel implements java.lang.reflect.InvocationHandler {
     final List<Object> inputTypes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final EmbeddingModel embeddings;
+
+    InputTypeRecordingModel() {
+      this(miniLm);
+    }
+
+    /** Around {@code embeddings}, for tests of other classes that load all-MiniLM themselves. */
+    InputTypeRecordingModel(EmbeddingModel embeddings) {
+      this.embeddings = embeddings;
+    }
+
     final EmbeddingModel model =
         (EmbeddingModel)
             java.lang.reflect.Proxy.newProxyInstance(
@@ -109,7 +120,7 @@ class NewerEmbeddingApiTest {
             return java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args);
           }
           try {
-            return method.invoke(miniLm, args);
+            return method.invoke(embeddings, args);
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
