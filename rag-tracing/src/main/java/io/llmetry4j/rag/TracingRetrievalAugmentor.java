@@ -102,6 +102,25 @@ public final class TracingRetrievalAugmentor {
     return new Builder(telemetry);
   }
 
+  /**
+   * An augmentor built elsewhere (a Spring bean, one of your own): its {@code augment} is the
+   * {@code retrieval_augmentation} span, with the retrievals and model calls under it where they
+   * run on the caller's thread; its stages, which LangChain4j keeps private, have no spans of their
+   * own. Prefer {@link #builder} where you build the augmentor.
+   */
+  public static RetrievalAugmentor wrap(LlmTelemetry telemetry, RetrievalAugmentor augmentor) {
+    requireNonNull(augmentor, "augmentor");
+    return stage(
+        RetrievalAugmentor.class,
+        augmentor,
+        "augment",
+        operation(
+            Instrumentation.of(requireNonNull(telemetry, "telemetry")),
+            "retrieval_augmentation",
+            new Augmentation()),
+        args -> (AugmentationRequest) args[0]);
+  }
+
   /** The LangChain4j stage interfaces' synchronous methods, each one span. */
   private static <T, REQ, RES> T stage(
       Class<T> type,
