@@ -8,6 +8,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
+import dev.langchain4j.rag.RetrievalAugmentor;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.service.AiServices;
@@ -25,6 +26,7 @@ import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.rag.TracingAiService;
 import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.rag.TracingRetrievalAugmentor;
 import io.llmetry4j.rag.TracingTools;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.llmetry4j.store.TracingEmbeddingStore;
@@ -151,6 +153,10 @@ public final class RagDemo {
                   "docs")
               .topK(3)
               .build();
+      // LangChain4j's retrieval augmentor with each stage traced (given the retriever alone, the
+      // AI Service would build the same augmentor, untraced).
+      RetrievalAugmentor augmentor =
+          TracingRetrievalAugmentor.builder(telemetry).contentRetriever(retriever).build();
       TracingChatModelListener listener = TracingChatModelListener.create(telemetry);
 
       String conversationId = "demo-" + UUID.randomUUID();
@@ -175,7 +181,7 @@ public final class RagDemo {
                                         .listeners(List.of(listener))
                                         .build()))
                             .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                            .contentRetriever(retriever),
+                            .retrievalAugmentor(augmentor),
                         telemetry,
                         new GlossaryTools())
                     .build());
@@ -214,7 +220,7 @@ public final class RagDemo {
                                         .listeners(List.of(listener))
                                         .build()))
                             .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                            .contentRetriever(retriever),
+                            .retrievalAugmentor(augmentor),
                         telemetry,
                         new GlossaryTools())
                     .build());

@@ -6,6 +6,8 @@ import dev.langchain4j.agentic.UntypedAgent;
 import dev.langchain4j.agentic.declarative.AgentListenerSupplier;
 import dev.langchain4j.agentic.declarative.SequenceAgent;
 import dev.langchain4j.agentic.observability.AgentListener;
+import dev.langchain4j.data.document.Document;
+import dev.langchain4j.data.document.splitter.DocumentSplitters;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.guardrail.InputGuardrail;
 import dev.langchain4j.guardrail.InputGuardrailResult;
@@ -25,16 +27,23 @@ import dev.langchain4j.model.moderation.ModerationModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.scoring.ScoringModel;
 import dev.langchain4j.rag.DefaultRetrievalAugmentor;
 import dev.langchain4j.rag.RetrievalAugmentor;
+import dev.langchain4j.rag.content.aggregator.ReRankingContentAggregator;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
+import dev.langchain4j.rag.content.retriever.WebSearchContentRetriever;
 import dev.langchain4j.rag.query.router.DefaultQueryRouter;
+import dev.langchain4j.rag.query.router.LanguageModelQueryRouter;
+import dev.langchain4j.rag.query.transformer.CompressingQueryTransformer;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.service.V;
 import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.IngestionResult;
+import dev.langchain4j.web.search.WebSearchEngine;
 import io.llmetry4j.agentic.AgenticTracing;
 import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
@@ -47,9 +56,13 @@ import io.llmetry4j.rag.TracingAiService;
 import io.llmetry4j.rag.TracingContentRetriever;
 import io.llmetry4j.rag.TracingGuardrails;
 import io.llmetry4j.rag.TracingModerationModel;
+import io.llmetry4j.rag.TracingRetrievalAugmentor;
+import io.llmetry4j.rag.TracingScoringModel;
 import io.llmetry4j.rag.TracingTools;
+import io.llmetry4j.rag.TracingWebSearchEngine;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.llmetry4j.store.TracingEmbeddingStore;
+import io.llmetry4j.store.TracingIngestor;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.util.List;
@@ -320,5 +333,57 @@ final class ReadmeSnippets {
             .baseUrl("https://api.openai.com/v1")
             .build();
     return moderation;
+  }
+
+  // docs/instrumentations.md: the RAG pipeline.
+
+  static RetrievalAugmentor augmentation(
+      LlmTelemetry telemetry,
+      ChatModel chatModel,
+      java.util.Map<ContentRetriever, String> retrieversByDescription,
+      ScoringModel cohere) {
+    RetrievalAugmentor augmentor =
+        TracingRetrievalAugmentor.builder(telemetry)
+            .queryTransformer(new CompressingQueryTransformer(chatModel))
+            .queryRouter(new LanguageModelQueryRouter(chatModel, retrieversByDescription))
+            .contentAggregator(
+                ReRankingContentAggregator.builder()
+                    .scoringModel(
+                        TracingScoringModel.builder(telemetry, cohere)
+                            .requestModel("rerank-english-v3.0")
+                            .baseUrl("https://api.cohere.com/")
+                            .build())
+                    .minScore(0.5)
+                    .build())
+            .build();
+    return augmentor;
+  }
+
+  static ContentRetriever webSearch(LlmTelemetry telemetry, WebSearchEngine tavily) {
+    ContentRetriever web =
+        TracingContentRetriever.wrap(
+            telemetry,
+            WebSearchContentRetriever.builder()
+                .webSearchEngine(TracingWebSearchEngine.wrap(telemetry, tavily))
+                .maxResults(3)
+                .build(),
+            "web");
+    return web;
+  }
+
+  static IngestionResult ingestion(
+      LlmTelemetry telemetry,
+      EmbeddingModel embeddingModel,
+      EmbeddingStore<TextSegment> pgVectorStore,
+      List<Document> documents) {
+    TracingIngestor ingestor =
+        TracingIngestor.builder(telemetry)
+            .documentSplitter(DocumentSplitters.recursive(300, 30))
+            .embeddingModel(embeddingModel)
+            .embeddingStore(pgVectorStore)
+            .collectionName("handbook") // names the spans
+            .build();
+    IngestionResult result = ingestor.ingest(documents);
+    return result;
   }
 }

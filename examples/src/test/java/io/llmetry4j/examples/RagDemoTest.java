@@ -22,9 +22,14 @@ class RagDemoTest {
       List.of(
           "invoke_workflow answer-question",
           "└─ invoke_agent Assistant",
-          "   ├─ retrieval docs",
-          "   │  ├─ embeddings all-minilm-l6-v2",
-          "   │  └─ search docs",
+          "   ├─ retrieval_augmentation",
+          "   │  ├─ transform_query",
+          "   │  ├─ route_query",
+          "   │  ├─ retrieval docs",
+          "   │  │  ├─ embeddings all-minilm-l6-v2",
+          "   │  │  └─ search docs",
+          "   │  ├─ aggregate_content",
+          "   │  └─ inject_content",
           "   ├─ chat llmetry4j-stand-in",
           "   ├─ execute_tool glossary",
           "   └─ chat llmetry4j-stand-in");
