@@ -129,7 +129,12 @@ class AugmentationTracingTest {
   }
 
   private ContentRetriever faqRetriever() {
-    InMemoryEmbeddingStore<TextSegment> faq = new InMemoryEmbeddingStore<>();
+    return faqRetriever(new InMemoryEmbeddingStore<>());
+  }
+
+  /** The FAQ retriever over {@code faq}: the in-memory store, or PostgreSQL + pgvector. */
+  private ContentRetriever faqRetriever(
+      dev.langchain4j.store.embedding.EmbeddingStore<TextSegment> faq) {
     for (String line :
         List.of(
             "A span records one operation of a request.",
@@ -151,11 +156,14 @@ class AugmentationTracingTest {
         .build();
   }
 
+  /** The FAQ store, when a test puts it in PostgreSQL. */
+  private dev.langchain4j.store.embedding.EmbeddingStore<TextSegment> faqStore;
+
   /** The augmentor, traced or LangChain4j's own. */
   private RetrievalAugmentor augmentor(boolean traced, ChatModel model) {
     Map<ContentRetriever, String> retrievers = new LinkedHashMap<>();
     retrievers.put(rag.retriever("docs"), HANDBOOK);
-    retrievers.put(faqRetriever(), FAQ);
+    retrievers.put(faqStore != null ? faqRetriever(faqStore) : faqRetriever(), FAQ);
     ScoringModel cohere =
         CohereScoringModel.builder()
             .baseUrl(server.baseUrl() + "/")
@@ -408,5 +416,48 @@ class AugmentationTracingTest {
           .isNotBlank();
     }
     assertThat(Context.current()).isSameAs(Context.root());
+  }
+
+  @Test
+  void a_retriever_over_pgvector_is_routed_to_beside_the_in_memory_one() {
+    io.llmetry4j.core.testing.PostgresCoordinates pg =
+        io.llmetry4j.core.testing.PostgresCoordinates.require();
+    faqStore =
+        dev.langchain4j.store.embedding.pgvector.PgVectorEmbeddingStore.builder()
+            .host(pg.host())
+            .port(pg.port())
+            .database(pg.database())
+            .user(pg.user())
+            .password(pg.password())
+            .table("faq_" + java.util.UUID.randomUUID().toString().substring(0, 8))
+            .dimension(384)
+            .createTable(true)
+            .dropTableFirst(true)
+            .build();
+    answerLikeTheServices();
+    String untraced = assistant(false).chat("conv-1", "And what is a span?");
+    Assistant assistant = assistant(true);
+    rag.spans.reset();
+
+    String answer = assistant.chat("conv-1", "And what is a span?");
+
+    assertThat(answer).isEqualTo(untraced).isEqualTo("A span is one timed operation of a trace.");
+    assertThat(tree())
+        .contains(
+            String.join(
+                "\n",
+                "    retrieval docs",
+                "      embeddings all-minilm-l6-v2",
+                "      search docs",
+                "    retrieval faq",
+                "      embeddings all-minilm-l6-v2",
+                "      search faq",
+                "    aggregate_content",
+                "      rerank rerank-english-v3.0",
+                "    inject_content"));
+    assertThat(only("search faq"))
+        .hasAttribute(SemconvAttributes.DB_SYSTEM_NAME, "postgresql")
+        .hasParent(only("retrieval faq"));
+    assertThat(only("aggregate_content")).hasAttribute(TracingRetrievalAugmentor.CONTENTS_IN, 6L);
   }
 }

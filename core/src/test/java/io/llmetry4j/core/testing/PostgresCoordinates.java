@@ -1,4 +1,4 @@
-package io.llmetry4j.store;
+package io.llmetry4j.core.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Assumptions;
  * {@code _DATABASE}, {@code _USER}, {@code _PASSWORD} ({@code .ci/run} starts one and sets them).
  * Without them the tests skip, except under CI ({@code CI=true}), where they fail.
  */
-record PostgresCoordinates(String host, int port, String database, String user, String password) {
+public record PostgresCoordinates(
+    String host, int port, String database, String user, String password) {
 
-  static PostgresCoordinates require() {
+  public static PostgresCoordinates require() {
     String host = System.getenv("LLMETRY4J_PG_HOST");
     if (host == null) {
       String message =
