@@ -18,6 +18,9 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.Response;
 import dev.langchain4j.model.output.TokenUsage;
+import dev.langchain4j.model.scoring.ScoringModel;
+import dev.langchain4j.rag.DefaultRetrievalAugmentor;
+import dev.langchain4j.rag.content.aggregator.ReRankingContentAggregator;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.rag.content.retriever.EmbeddingStoreContentRetriever;
 import dev.langchain4j.service.AiServices;
@@ -31,6 +34,8 @@ import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.rag.TracingAiService;
 import io.llmetry4j.rag.TracingContentRetriever;
+import io.llmetry4j.rag.TracingRetrievalAugmentor;
+import io.llmetry4j.rag.TracingScoringModel;
 import io.llmetry4j.rag.TracingTools;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.llmetry4j.store.TracingEmbeddingStore;
@@ -59,7 +64,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One full RAG request — workflow → agent → retrieval (embed + search) → chat → tool → chat —
  * through in-process stubs of model, embedder and store, with and without llmetry4j, content
- * capture off and on. The difference is what tracing adds per request.
+ * capture off and on. The difference is what tracing adds per request. The {@code *_stages} modes
+ * run the retrieval through a retrieval augmentor with a re-ranking aggregator (a stub scoring
+ * model), traced stage by stage ({@code TracingRetrievalAugmentor}, {@code TracingScoringModel}):
+ * 14 spans a request. {@link #floor_bareSpan} is the floor of the same run: one bare span.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -81,12 +89,19 @@ public class PipelineBenchmark {
     }
   }
 
-  @Param({"untraced", "traced_contentOff", "traced_contentOn"})
+  @Param({
+    "untraced",
+    "traced_contentOff",
+    "traced_contentOn",
+    "untraced_stages",
+    "traced_stages_contentOff"
+  })
   public String mode;
 
   private OpenTelemetrySdk sdk;
   private Assistant assistant;
   private LlmTelemetry telemetry;
+  private io.opentelemetry.api.trace.Tracer tracer;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -104,8 +119,10 @@ public class PipelineBenchmark {
                     .registerMetricReader(InMemoryMetricReader.create())
                     .build())
             .build();
-    boolean traced = !mode.equals("untraced");
+    boolean traced = mode.startsWith("traced");
+    boolean stages = mode.endsWith("stages") || mode.contains("_stages_");
     telemetry = LlmTelemetry.builder(sdk).captureContent(mode.equals("traced_contentOn")).build();
+    tracer = sdk.getTracer("benchmark");
 
     EmbeddingModel embedder = new StubEmbedder();
     List<EmbeddingMatch<TextSegment>> matches = new java.util.ArrayList<>();
@@ -136,8 +153,30 @@ public class PipelineBenchmark {
     AiServices<Assistant> builder =
         AiServices.builder(Assistant.class)
             .chatModel(model)
-            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-            .contentRetriever(retriever);
+            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10));
+    if (stages) {
+      ScoringModel scorer =
+          traced
+              ? TracingScoringModel.builder(telemetry, new StubScorer())
+                  .providerName("cohere")
+                  .requestModel("rerank-english-v3.0")
+                  .build()
+              : new StubScorer();
+      ReRankingContentAggregator aggregator =
+          ReRankingContentAggregator.builder().scoringModel(scorer).minScore(0.5).build();
+      builder.retrievalAugmentor(
+          traced
+              ? TracingRetrievalAugmentor.builder(telemetry)
+                  .contentRetriever(retriever)
+                  .contentAggregator(aggregator)
+                  .build()
+              : DefaultRetrievalAugmentor.builder()
+                  .contentRetriever(retriever)
+                  .contentAggregator(aggregator)
+                  .build());
+    } else {
+      builder.contentRetriever(retriever);
+    }
     if (traced) {
       TracingTools.addTo(builder, telemetry, new WeatherTools());
     } else {
@@ -157,13 +196,37 @@ public class PipelineBenchmark {
     // One conversation: its window memory (10 messages) stays bounded across iterations, where
     // a conversation per request would grow the AI Service's memory map without end.
     String conversation = "conversation-1";
-    if (mode.equals("untraced")) {
+    if (mode.startsWith("untraced")) {
       return assistant.chat(conversation, "What is the weather in Paris?");
     }
     return telemetry
         .workflow("answer-question")
         .conversationId(conversation)
         .call(() -> assistant.chat(conversation, "What is the weather in Paris?"));
+  }
+
+  /** The floor of the same run: a bare span with three attributes, started and ended. */
+  @Benchmark
+  public void floor_bareSpan() {
+    tracer
+        .spanBuilder("aggregate_content")
+        .setAttribute("llmetry4j.rag.stage", "aggregate_content")
+        .setAttribute("llmetry4j.rag.contents.input_count", 3L)
+        .setAttribute("llmetry4j.rag.contents.output_count", 3L)
+        .startSpan()
+        .end();
+  }
+
+  /** A stub, named as one: descending scores for the contents, no model. */
+  static final class StubScorer implements ScoringModel {
+    @Override
+    public Response<List<Double>> scoreAll(List<TextSegment> segments, String query) {
+      List<Double> scores = new java.util.ArrayList<>(segments.size());
+      for (int i = 0; i < segments.size(); i++) {
+        scores.add(0.9 - i * 0.1);
+      }
+      return Response.from(scores);
+    }
   }
 
   /** A stub, named as one: a fixed pseudo-random vector per call, no model. */
