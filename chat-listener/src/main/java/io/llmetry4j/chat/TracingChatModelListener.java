@@ -13,6 +13,7 @@ import io.llmetry4j.core.internal.AgentContext;
 import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
+import io.llmetry4j.core.internal.ServerAddress;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -203,18 +204,8 @@ public final class TracingChatModelListener implements ChatModelListener {
      * https, 80 for http) — semconv requires the port whenever the address is set.
      */
     public Builder server(java.net.URI baseUrl) {
-      requireNonNull(baseUrl, "baseUrl");
-      String host = baseUrl.getHost();
-      int port = baseUrl.getPort();
-      if (port < 0) {
-        String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme();
-        port = scheme.equalsIgnoreCase("https") ? 443 : scheme.equalsIgnoreCase("http") ? 80 : -1;
-      }
-      if (host == null || port < 0) {
-        throw new IllegalArgumentException(
-            "server base URL must be http(s) with a host, or give the port: server(address, port)");
-      }
-      server(host, port);
+      ServerAddress server = ServerAddress.of(baseUrl, "server base URL");
+      server(server.host(), server.port());
       // OpenLLMetry's gen_ai.openai.api_base (compat mode) is the base URL, ending in '/'.
       String text = baseUrl.toString();
       this.baseUrl = text.endsWith("/") ? text : text + "/";

@@ -2,6 +2,7 @@ package io.llmetry4j.mcp;
 
 import dev.langchain4j.mcp.client.transport.McpTransport;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.ServerAddress;
 import io.opentelemetry.api.trace.SpanBuilder;
 import java.net.URI;
 import javax.annotation.Nullable;
@@ -52,17 +53,12 @@ final class McpEndpoint {
       }
       break;
     }
-    String address = serverUrl == null ? null : serverUrl.getHost();
-    long port = address == null ? -1 : port(serverUrl);
-    return new McpEndpoint(networkTransport, protocolName, address, port);
-  }
-
-  private static long port(URI url) {
-    if (url.getPort() >= 0) {
-      return url.getPort();
-    }
-    String scheme = url.getScheme() == null ? "" : url.getScheme();
-    return scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("wss") ? 443 : 80;
+    ServerAddress server = serverUrl == null ? null : ServerAddress.of(serverUrl, "serverUrl");
+    return new McpEndpoint(
+        networkTransport,
+        protocolName,
+        server == null ? null : server.host(),
+        server == null ? -1 : server.port());
   }
 
   void setOn(SpanBuilder span) {

@@ -20,15 +20,14 @@ import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.NoArgMethod;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.ServerAddress;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import java.lang.reflect.Method;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import javax.annotation.Nullable;
 
 /**
@@ -410,22 +409,9 @@ public final class TracingModerationModel {
      * @throws IllegalArgumentException if {@code baseUrl} is not an absolute URL with a host
      */
     public Builder baseUrl(String baseUrl) {
-      requireNonNull(baseUrl, "baseUrl");
-      URI uri;
-      try {
-        uri = URI.create(baseUrl);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("baseUrl must be an absolute URL with a host");
-      }
-      if (uri.getHost() == null || uri.getScheme() == null) {
-        throw new IllegalArgumentException("baseUrl must be an absolute URL with a host");
-      }
-      int port = uri.getPort();
-      if (port < 0) {
-        port = uri.getScheme().toLowerCase(Locale.ROOT).equals("http") ? 80 : 443;
-      }
-      this.serverAddress = uri.getHost();
-      this.serverPort = port;
+      ServerAddress server = ServerAddress.of(baseUrl, "baseUrl");
+      this.serverAddress = server.host();
+      this.serverPort = server.port();
       return this;
     }
 

@@ -13,21 +13,21 @@ import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.ServerAddress;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import javax.annotation.Nullable;
 
 /**
  * Wraps a {@link ScoringModel} (a re-ranker: Cohere, Jina, Voyage, a local cross-encoder) so that
- * each {@code scoreAll} is a {@code rerank {model}} span: CLIENT for a remote service, with the
- * provider, the model, the server, how many documents were scored and their scores, the tokens the
- * provider reports. Every other method is the model's own ({@code score} runs through {@code
- * scoreAll}, as LangChain4j implements it).
+ * each {@code scoreAll} (and {@code score}) is a {@code rerank {model}} span: CLIENT for a remote
+ * service, with the provider, the model, the server, how many documents were scored and their
+ * scores, the tokens the provider reports; {@code score} calls too. Every other method is the
+ * model's own.
  *
  * <pre>{@code
  * ScoringModel reranker = TracingScoringModel.builder(telemetry, cohere)
@@ -71,7 +71,7 @@ public final class TracingScoringModel {
     return new Builder(telemetry, model);
   }
 
-  /** One {@code scoreAll} call. */
+  /** One scoring call: the documents scored and the query. */
   static final class ScoreCall {
     final List<TextSegment> segments;
     @Nullable final String query;
@@ -80,10 +80,35 @@ public final class TracingScoringModel {
       this.segments = segments;
       this.query = query;
     }
+
+    /** How the arguments of one scoring method read as a call. */
+    interface Reader {
+      ScoreCall read(Object[] args);
+    }
+
+    /** The reader of {@code method}'s arguments, or null for a method that scores nothing. */
+    @Nullable
+    @SuppressWarnings("unchecked")
+    static Reader readerOf(java.lang.reflect.Method method) {
+      if (Forwarding.is(method, "scoreAll", List.class.getName(), String.class.getName())) {
+        return args -> new ScoreCall((List<TextSegment>) args[0], (String) args[1]);
+      }
+      if (Forwarding.is(method, "score", TextSegment.class.getName(), String.class.getName())) {
+        return args ->
+            new ScoreCall(
+                args[0] == null ? List.of() : List.of((TextSegment) args[0]), (String) args[1]);
+      }
+      if (Forwarding.is(method, "score", String.class.getName(), String.class.getName())) {
+        return args ->
+            new ScoreCall(
+                args[0] == null ? List.of() : List.of(TextSegment.from((String) args[0])),
+                (String) args[1]);
+      }
+      return null;
+    }
   }
 
-  private static final class Attributes
-      implements Operation.Extractor<ScoreCall, Response<List<Double>>> {
+  private static final class Attributes implements Operation.Extractor<ScoreCall, Response<?>> {
     private final Instrumentation instrumentation;
     private final Builder settings;
 
@@ -118,15 +143,16 @@ public final class TracingScoringModel {
 
     @Override
     public void onEnd(
-        Span span,
-        ScoreCall call,
-        @Nullable Response<List<Double>> response,
-        @Nullable Throwable error) {
+        Span span, ScoreCall call, @Nullable Response<?> response, @Nullable Throwable error) {
       if (response == null) {
         return;
       }
-      List<Double> scores = response.content();
-      if (scores != null && !scores.contains(null)) {
+      Object content = response.content();
+      if (content instanceof Double) {
+        span.setAttribute(SCORES, List.of((Double) content));
+      } else if (content instanceof List && !((List<?>) content).contains(null)) {
+        @SuppressWarnings("unchecked")
+        List<Double> scores = (List<Double>) content;
         span.setAttribute(SCORES, scores);
       }
       TokenUsage usage = response.tokenUsage();
@@ -180,12 +206,8 @@ public final class TracingScoringModel {
 
     /** The server of {@code baseUrl}, the URL the scoring model was built with. */
     public Builder baseUrl(String baseUrl) {
-      URI uri = URI.create(requireNonNull(baseUrl, "baseUrl"));
-      if (uri.getHost() == null) {
-        throw new IllegalArgumentException("baseUrl must be an absolute URL");
-      }
-      int port = uri.getPort() > 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
-      return server(uri.getHost(), port);
+      ServerAddress server = ServerAddress.of(baseUrl, "baseUrl");
+      return server(server.host(), server.port());
     }
 
     @SuppressWarnings("unchecked")
@@ -199,8 +221,8 @@ public final class TracingScoringModel {
               requestModel,
               serverAddress,
               serverAddress == null ? null : serverPort);
-      Operation<ScoreCall, Response<List<Double>>> operation =
-          Operation.<ScoreCall, Response<List<Double>>>builder(
+      Operation<ScoreCall, Response<?>> operation =
+          Operation.<ScoreCall, Response<?>>builder(
                   instrumentation,
                   serverAddress != null || !isInProcess(model)
                       ? SpanKind.CLIENT
@@ -210,20 +232,22 @@ public final class TracingScoringModel {
               // gen_ai.client.operation.duration, as for every GenAI client operation; no token
               // histogram, since scoring models report billing units, not tokens, where anything.
               .metrics(
-                  GenAiOperationMetrics.<ScoreCall, Response<List<Double>>>builder(
+                  GenAiOperationMetrics.<ScoreCall, Response<?>>builder(
                           instrumentation.metrics(), call -> metricAttributes)
                       .build())
               .build();
+      // scoreAll, and the score methods too: a delegate's score may not go through scoreAll.
       return Forwarding.wrap(
           ScoringModel.class,
           model,
-          method ->
-              Forwarding.is(method, "scoreAll", List.class.getName(), String.class.getName())
-                  ? (delegate, self, invocation, args) ->
-                      operation.call(
-                          new ScoreCall((List<TextSegment>) args[0], (String) args[1]),
-                          () -> (Response<List<Double>>) invocation.invoke(delegate, args))
-                  : null);
+          method -> {
+            ScoreCall.Reader reader = ScoreCall.readerOf(method);
+            return reader == null
+                ? null
+                : (delegate, self, invocation, args) ->
+                    operation.call(
+                        reader.read(args), () -> (Response<?>) invocation.invoke(delegate, args));
+          });
     }
 
     /** The provider of a LangChain4j scoring model, from its package: {@code cohere}, ... */

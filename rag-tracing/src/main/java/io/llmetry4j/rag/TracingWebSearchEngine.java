@@ -10,11 +10,11 @@ import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
+import io.llmetry4j.core.internal.ServerAddress;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
-import java.net.URI;
 import java.util.Locale;
 import javax.annotation.Nullable;
 
@@ -137,13 +137,9 @@ public final class TracingWebSearchEngine {
 
     /** The server of {@code baseUrl}, the URL the engine was built with. */
     public Builder baseUrl(String baseUrl) {
-      URI uri = URI.create(requireNonNull(baseUrl, "baseUrl"));
-      if (uri.getHost() == null) {
-        throw new IllegalArgumentException("baseUrl must be an absolute URL");
-      }
-      this.serverAddress = uri.getHost();
-      this.serverPort =
-          uri.getPort() > 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
+      ServerAddress server = ServerAddress.of(baseUrl, "baseUrl");
+      this.serverAddress = server.host();
+      this.serverPort = server.port();
       return this;
     }
 

@@ -460,4 +460,29 @@ class AugmentationTracingTest {
         .hasParent(only("retrieval faq"));
     assertThat(only("aggregate_content")).hasAttribute(TracingRetrievalAugmentor.CONTENTS_IN, 6L);
   }
+
+  @Test
+  void a_single_score_call_is_a_rerank_span_too() {
+    answerLikeTheServices();
+    ScoringModel traced =
+        TracingScoringModel.builder(
+                rag.telemetry,
+                CohereScoringModel.builder()
+                    .baseUrl(server.baseUrl() + "/")
+                    .apiKey("test-key-not-secret")
+                    .modelName("rerank-english-v3.0")
+                    .maxRetries(0)
+                    .build())
+            .requestModel("rerank-english-v3.0")
+            .build();
+    rag.spans.reset();
+
+    dev.langchain4j.model.output.Response<Double> score =
+        traced.score("A span is one timed operation.", "What is a span?");
+
+    assertThat(score.content()).isEqualTo(0.91);
+    assertThat(only("rerank rerank-english-v3.0"))
+        .hasAttribute(TracingScoringModel.DOCUMENT_COUNT, 1L)
+        .hasAttribute(TracingScoringModel.SCORES, List.of(0.91));
+  }
 }

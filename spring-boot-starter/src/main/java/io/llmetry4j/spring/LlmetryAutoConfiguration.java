@@ -29,9 +29,9 @@ import org.springframework.core.env.Environment;
  * Micrometer's OpenTelemetry bridge), else over an attached agent's, else over an SDK started from
  * the {@code otel.*} and {@code llmetry4j.*} properties and closed with the context; the chat
  * listener that LangChain4j's starters give to the models they create; and the application's
- * embedding model, store, retriever, streaming model and AI Service beans wrapped (see {@link
- * LlmetryBeanPostProcessor}). Every bean yields to one the application defines; {@code
- * llmetry4j.enabled=false} turns everything off.
+ * embedding model, store, retriever, streaming model, scoring model, retrieval augmentor, web
+ * search engine and AI Service beans wrapped (see {@link LlmetryBeanPostProcessor}). Every bean
+ * yields to one the application defines; {@code llmetry4j.enabled=false} turns everything off.
  */
 // After every auto-configuration that may define the application's OpenTelemetry (Spring Boot 3.5's
 // and 4.0's, the OpenTelemetry Spring Boot starter's) and Micrometer's tracer, so that the

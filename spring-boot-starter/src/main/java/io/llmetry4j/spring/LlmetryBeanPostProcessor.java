@@ -4,8 +4,11 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.moderation.ModerationModel;
+import dev.langchain4j.model.scoring.ScoringModel;
+import dev.langchain4j.rag.RetrievalAugmentor;
 import dev.langchain4j.rag.content.retriever.ContentRetriever;
 import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.web.search.WebSearchEngine;
 import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingStreamingChatModel;
 import io.llmetry4j.core.LlmTelemetry;
@@ -14,6 +17,9 @@ import io.llmetry4j.mcp.TracingMcpTransport;
 import io.llmetry4j.rag.TracingAiService;
 import io.llmetry4j.rag.TracingContentRetriever;
 import io.llmetry4j.rag.TracingModerationModel;
+import io.llmetry4j.rag.TracingRetrievalAugmentor;
+import io.llmetry4j.rag.TracingScoringModel;
+import io.llmetry4j.rag.TracingWebSearchEngine;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.llmetry4j.store.TracingEmbeddingStore;
 import java.lang.annotation.Annotation;
@@ -28,11 +34,17 @@ import org.springframework.util.ClassUtils;
  * {@code EmbeddingStore} (collection name unknown to Spring: set it with your own {@code
  * TracingEmbeddingStore} bean when you want it), {@code ContentRetriever} (the bean name is the
  * {@code gen_ai.data_source.id}), {@code ChatModel} and {@code StreamingChatModel} (their HTTP
- * calls then nest under the chat spans), {@code ModerationModel}, {@code McpTransport} (when
- * langchain4j-mcp is present; an {@code McpClient} bean built from a transport that is not itself a
- * bean cannot be reached, and is not traced), and AI Services (beans implementing an interface
- * annotated with LangChain4j's {@code @AiService}). A bean that is already a llmetry4j wrapper is
- * left alone; each kind has its switch under {@code llmetry4j.components}.
+ * calls then nest under the chat spans), {@code ModerationModel}, {@code ScoringModel} (provider
+ * from its package; model and server only where the application builds it with {@code
+ * TracingScoringModel.builder}), {@code RetrievalAugmentor} (the augmentation span only: the stages
+ * of an augmentor built elsewhere are LangChain4j's private fields; build it with {@code
+ * TracingRetrievalAugmentor.builder} for stage spans), {@code WebSearchEngine}, {@code
+ * McpTransport} (when langchain4j-mcp is present; an {@code McpClient} bean built from a transport
+ * that is not itself a bean cannot be reached, and is not traced), and AI Services (beans
+ * implementing an interface annotated with LangChain4j's {@code @AiService}). A bean that is
+ * already a llmetry4j wrapper is left alone; each kind has its switch under {@code
+ * llmetry4j.components}. An {@code EmbeddingStoreIngestor} is a class, not an interface, so no
+ * wrapper can take its place: build it with {@code TracingIngestor}.
  *
  * <p>The wrapped bean implements the LangChain4j interface (as the running LangChain4j defines it),
  * not the bean's class: inject these beans by their LangChain4j interface.
@@ -80,7 +92,9 @@ public class LlmetryBeanPostProcessor implements BeanPostProcessor {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Object postProcessAfterInitialization(Object bean, String beanName) {
     if (bean instanceof FactoryBean || Forwarding.delegateOf(bean) != null) {
-      // A factory (LangChain4j's AiServiceFactory): the object it makes comes here too.
+      // A factory (LangChain4j's AiServiceFactory): the object it makes comes here too. A wrapper
+      // (the application's own, or an augmentor from TracingRetrievalAugmentor.builder with its
+      // stages traced) would have its spans doubled by a second one.
       return bean;
     }
     if (components.isEmbeddingStore() && bean instanceof EmbeddingStore) {
@@ -100,6 +114,15 @@ public class LlmetryBeanPostProcessor implements BeanPostProcessor {
     }
     if (components.isModeration() && bean instanceof ModerationModel) {
       return TracingModerationModel.wrap(telemetry.getObject(), (ModerationModel) bean);
+    }
+    if (components.isScoringModel() && bean instanceof ScoringModel) {
+      return TracingScoringModel.wrap(telemetry.getObject(), (ScoringModel) bean);
+    }
+    if (components.isRetrievalAugmentor() && bean instanceof RetrievalAugmentor) {
+      return TracingRetrievalAugmentor.wrap(telemetry.getObject(), (RetrievalAugmentor) bean);
+    }
+    if (components.isWebSearchEngine() && bean instanceof WebSearchEngine) {
+      return TracingWebSearchEngine.wrap(telemetry.getObject(), (WebSearchEngine) bean);
     }
     if (components.isMcp() && mcpPresent) {
       Object transport = Mcp.wrapIfTransport(telemetry, bean);

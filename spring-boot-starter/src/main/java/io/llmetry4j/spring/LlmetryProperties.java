@@ -128,6 +128,49 @@ public class LlmetryProperties {
     /** Wrap the application's ModerationModel beans (one apply_guardrail span per moderation). */
     private boolean moderation = true;
 
+    /**
+     * Wrap the application's ScoringModel beans (re-rankers: one rerank span per scoreAll, the call
+     * of LangChain4j's re-ranking aggregator, with the provider, the documents scored and their
+     * scores).
+     */
+    private boolean scoringModel = true;
+
+    /**
+     * Wrap the application's RetrievalAugmentor beans (one retrieval_augmentation span per
+     * augmentation, the retrievals and model calls of the caller's thread under it).
+     */
+    private boolean retrievalAugmentor = true;
+
+    /**
+     * Wrap the application's WebSearchEngine beans (one web_search span per search, with the engine
+     * and the result count).
+     */
+    private boolean webSearchEngine = true;
+
+    public boolean isScoringModel() {
+      return scoringModel;
+    }
+
+    public void setScoringModel(boolean scoringModel) {
+      this.scoringModel = scoringModel;
+    }
+
+    public boolean isRetrievalAugmentor() {
+      return retrievalAugmentor;
+    }
+
+    public void setRetrievalAugmentor(boolean retrievalAugmentor) {
+      this.retrievalAugmentor = retrievalAugmentor;
+    }
+
+    public boolean isWebSearchEngine() {
+      return webSearchEngine;
+    }
+
+    public void setWebSearchEngine(boolean webSearchEngine) {
+      this.webSearchEngine = webSearchEngine;
+    }
+
     public boolean isAgentic() {
       return agentic;
     }
