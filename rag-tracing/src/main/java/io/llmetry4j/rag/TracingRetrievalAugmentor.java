@@ -89,6 +89,10 @@ public final class TracingRetrievalAugmentor {
   static final AttributeKey<List<Double>> CONTENT_SCORES =
       AttributeKey.doubleArrayKey("llmetry4j.rag.contents.scores");
 
+  /** llmetry4j's own, content: the texts of the contents the aggregator kept, in order. */
+  static final AttributeKey<List<String>> CONTENT_TEXTS =
+      AttributeKey.stringArrayKey("llmetry4j.rag.contents.texts");
+
   /** llmetry4j's own: characters of the contents injected into the prompt. */
   static final AttributeKey<Long> INJECTED_CHARACTERS =
       AttributeKey.longKey("llmetry4j.rag.injected.characters");
@@ -274,7 +278,7 @@ public final class TracingRetrievalAugmentor {
                   ? contentAggregator
                   : new dev.langchain4j.rag.content.aggregator.DefaultContentAggregator(),
               "aggregate",
-              operation(instrumentation, "aggregate_content", new Aggregate()),
+              operation(instrumentation, "aggregate_content", new Aggregate(instrumentation)),
               args -> {
                 @SuppressWarnings("unchecked")
                 Map<Query, Collection<List<Content>>> contents =
@@ -388,6 +392,12 @@ public final class TracingRetrievalAugmentor {
 
   private static final class Aggregate
       implements Operation.Extractor<Map<Query, Collection<List<Content>>>, List<Content>> {
+    private final Instrumentation instrumentation;
+
+    Aggregate(Instrumentation instrumentation) {
+      this.instrumentation = instrumentation;
+    }
+
     @Override
     public void onStart(SpanBuilder span, Map<Query, Collection<List<Content>>> contents) {
       long count = 0;
@@ -418,6 +428,18 @@ public final class TracingRetrievalAugmentor {
       }
       if (scores.size() == kept.size() && !scores.isEmpty()) {
         span.setAttribute(CONTENT_SCORES, scores);
+      }
+      if (instrumentation.captureContent() && !kept.isEmpty()) {
+        int limit = Math.max(1, instrumentation.semconvContentBudget() / kept.size());
+        List<String> texts = new ArrayList<>();
+        for (Content content : kept) {
+          String text =
+              content.textSegment() == null
+                  ? null
+                  : instrumentation.content(content.textSegment().text(), limit);
+          texts.add(text == null ? "" : text);
+        }
+        span.setAttribute(CONTENT_TEXTS, texts);
       }
     }
   }

@@ -26,6 +26,7 @@ import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
+import io.llmetry4j.core.testing.SemconvSpans;
 import io.llmetry4j.store.TracingEmbeddingStore;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -278,11 +279,15 @@ class AugmentationTracingTest {
                 "    inject_content",
                 "  chat gpt-4o-mini"));
     assertThat(Context.current()).isSameAs(Context.root());
+    rag.spans.getFinishedSpanItems().forEach(SemconvSpans::assertRegisteredKeys);
 
     assertThat(only("transform_query"))
         .hasAttribute(TracingRetrievalAugmentor.QUERY_COUNT, 1L)
         .hasAttribute(TracingRetrievalAugmentor.STAGE, "transform_query");
     assertThat(only("transform_query").getAttributes().get(TracingRetrievalAugmentor.QUERIES))
+        .isNull();
+    assertThat(
+            only("aggregate_content").getAttributes().get(TracingRetrievalAugmentor.CONTENT_TEXTS))
         .isNull();
     assertThat(only("route_query"))
         .hasAttribute(TracingRetrievalAugmentor.ROUTED_COUNT, 2L)
@@ -348,6 +353,10 @@ class AugmentationTracingTest {
         .hasAttribute(
             SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT,
             "What is a span in distributed tracing?");
+    assertThat(
+            only("aggregate_content").getAttributes().get(TracingRetrievalAugmentor.CONTENT_TEXTS))
+        .hasSize(3)
+        .allSatisfy(text -> assertThat(text).isNotBlank());
   }
 
   @Test

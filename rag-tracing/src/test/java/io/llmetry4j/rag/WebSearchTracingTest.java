@@ -12,6 +12,7 @@ import dev.langchain4j.web.search.tavily.TavilyWebSearchEngine;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
+import io.llmetry4j.core.testing.SemconvSpans;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
@@ -71,6 +72,7 @@ class WebSearchTracingTest {
         .hasAttribute(SemconvAttributes.SERVER_ADDRESS, "127.0.0.1")
         .hasAttribute(SemconvAttributes.SERVER_PORT, (long) tavily.port());
     assertThat(search.getAttributes().get(SemconvAttributes.GEN_AI_RETRIEVAL_QUERY_TEXT)).isNull();
+    rag.spans.getFinishedSpanItems().forEach(SemconvSpans::assertRegisteredKeys);
   }
 
   @Test
