@@ -193,6 +193,7 @@ public final class TracingContentRetriever {
               .addExtractor(new Attributes(instrumentation, dataSourceId, topK))
               .addOpenLlmetryExtractor(
                   new OpenLlmetryExtractors.Retrieval(instrumentation, dataSourceId))
+              .metrics(new RetrievalMetrics<Query, Content>(instrumentation, dataSourceId))
               .build();
       // A copy: later changes to this builder do not reach the retrievers built from it.
       Builder snapshot = copyFor(delegate);

@@ -315,6 +315,19 @@ class AugmentationTracingTest {
         .isPositive();
     assertThat(only("retrieval_augmentation"))
         .hasAttribute(TracingRetrievalAugmentor.CONTENTS_OUT, 3L);
+    // Each retrieval's duration and result count, per data source.
+    assertThat(rag.metrics.collectAllMetrics())
+        .filteredOn(metric -> metric.getName().equals("llmetry4j.retrieval.result_count"))
+        .singleElement()
+        .satisfies(
+            metric ->
+                assertThat(metric.getHistogramData().getPoints())
+                    .extracting(
+                        point -> point.getAttributes().get(SemconvAttributes.GEN_AI_DATA_SOURCE_ID))
+                    .containsExactlyInAnyOrder("docs", "faq"));
+    assertThat(rag.metrics.collectAllMetrics())
+        .extracting(io.opentelemetry.sdk.metrics.data.MetricData::getName)
+        .contains("llmetry4j.retrieval.duration");
     // The re-ranking call's duration, as every GenAI client operation's.
     assertThat(rag.metrics.collectAllMetrics())
         .filteredOn(metric -> metric.getName().equals("gen_ai.client.operation.duration"))
