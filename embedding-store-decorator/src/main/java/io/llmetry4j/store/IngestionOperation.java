@@ -3,6 +3,7 @@ package io.llmetry4j.store;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.langchain4j.store.embedding.IngestionResult;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.OpenLlmetryEntity;
 import io.llmetry4j.core.internal.Operation;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -80,6 +81,14 @@ final class IngestionOperation
     return Operation.<Ingestion, IngestionResult>builder(
             instrumentation, SpanKind.INTERNAL, ingestion -> spanName)
         .addExtractor(new IngestionOperation())
+        // OpenLLMetry's views (Tencent APM) show an ingestion as a workflow of its own.
+        .addOpenLlmetryExtractor(
+            new OpenLlmetryEntity<Ingestion, IngestionResult>(
+                instrumentation,
+                ingestion -> "workflow",
+                ingestion -> spanName,
+                ingestion -> null,
+                result -> null))
         .build();
   }
 

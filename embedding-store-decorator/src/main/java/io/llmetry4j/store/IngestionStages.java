@@ -8,6 +8,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.NoArgMethod;
+import io.llmetry4j.core.internal.OpenLlmetryEntity;
 import io.llmetry4j.core.internal.Operation;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -144,6 +145,10 @@ final class IngestionStages {
     String spanName = target == null ? stage : stage + " " + target;
     return Operation.<List<?>, Object>builder(instrumentation, SpanKind.INTERNAL, items -> spanName)
         .addExtractor(new StageExtractor())
+        // OpenLLMetry's views show the stages as tasks of the ingestion.
+        .addOpenLlmetryExtractor(
+            new OpenLlmetryEntity<List<?>, Object>(
+                instrumentation, items -> "task", items -> spanName, items -> null, result -> null))
         .build();
   }
 

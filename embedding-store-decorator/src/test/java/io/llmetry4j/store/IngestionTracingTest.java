@@ -485,6 +485,40 @@ class IngestionTracingTest {
                     span -> span.hasName("add_all docs").hasParent(trace.getSpan(0))));
   }
 
+  @Test
+  void with_openllmetry_compatibility_the_ingestion_is_a_workflow_and_its_stages_tasks() {
+    LlmTelemetry telemetry =
+        LlmTelemetry.builder(otel.getOpenTelemetry()).openLlmetryCompat(true).build();
+    TracingIngestor ingestor =
+        TracingIngestor.builder(telemetry)
+            .documentSplitter(splitter())
+            .embeddingModel(miniLm)
+            .embeddingStore(new InMemoryEmbeddingStore<>())
+            .collectionName("docs")
+            .build();
+
+    ingestor.ingest(documents());
+
+    List<SpanData> spans = otel.getSpans();
+    assertThat(spans)
+        .filteredOn(span -> span.getName().equals("ingest docs"))
+        .singleElement()
+        .satisfies(
+            span -> {
+              assertThat(span.getAttributes().get(AttributeKey.stringKey("traceloop.span.kind")))
+                  .isEqualTo("workflow");
+              assertThat(span.getAttributes().get(AttributeKey.stringKey("traceloop.entity.name")))
+                  .isEqualTo("ingest docs");
+            });
+    assertThat(spans)
+        .filteredOn(span -> span.getName().startsWith("split_documents"))
+        .singleElement()
+        .satisfies(
+            span ->
+                assertThat(span.getAttributes().get(AttributeKey.stringKey("traceloop.span.kind")))
+                    .isEqualTo("task"));
+  }
+
   /** Conventions: the embeddings and store spans by their definitions, the rest llmetry4j's own. */
   private static void assertSemconv(List<SpanData> spans) {
     for (SpanData span : spans) {
