@@ -118,10 +118,7 @@ public final class TracingRetrievalAugmentor {
         RetrievalAugmentor.class,
         augmentor,
         "augment",
-        operation(
-            Instrumentation.of(requireNonNull(telemetry, "telemetry")),
-            "retrieval_augmentation",
-            new Augmentation()),
+        operation(Instrumentation.of(requireNonNull(telemetry, "telemetry")), new Augmentation()),
         args -> (AugmentationRequest) args[0]);
   }
 
@@ -149,16 +146,10 @@ public final class TracingRetrievalAugmentor {
   }
 
   private static <REQ, RES> Operation<REQ, RES> operation(
-      Instrumentation instrumentation, String stage, Operation.Extractor<REQ, RES> extractor) {
+      Instrumentation instrumentation, StageAttributes<REQ, RES> attributes) {
+    String stage = attributes.stage;
     return Operation.<REQ, RES>builder(instrumentation, SpanKind.INTERNAL, request -> stage)
-        .addExtractor(
-            new Operation.Extractor<REQ, RES>() {
-              @Override
-              public void onStart(SpanBuilder span, REQ request) {
-                span.setAttribute(STAGE, stage);
-              }
-            })
-        .addExtractor(extractor)
+        .addExtractor(attributes)
         // Tencent APM's views show OpenLLMetry's tasks under the workflow: each stage is one.
         .addOpenLlmetryExtractor(
             new OpenLlmetryEntity<REQ, RES>(
@@ -168,6 +159,23 @@ public final class TracingRetrievalAugmentor {
                 request -> null,
                 result -> null))
         .build();
+  }
+
+  /** What every stage span records: its stage, then the stage's own attributes. */
+  private abstract static class StageAttributes<REQ, RES> implements Operation.Extractor<REQ, RES> {
+    final String stage;
+
+    StageAttributes(String stage) {
+      this.stage = stage;
+    }
+
+    @Override
+    public final void onStart(SpanBuilder span, REQ request) {
+      span.setAttribute(STAGE, stage);
+      onStageStart(span, request);
+    }
+
+    void onStageStart(SpanBuilder span, REQ request) {}
   }
 
   /** The text of a query, as content may be recorded. */
@@ -259,7 +267,7 @@ public final class TracingRetrievalAugmentor {
                   ? queryTransformer
                   : new dev.langchain4j.rag.query.transformer.DefaultQueryTransformer(),
               "transform",
-              operation(instrumentation, "transform_query", new Transform(instrumentation)),
+              operation(instrumentation, new Transform(instrumentation)),
               args -> (Query) args[0]));
       if (queryRouter == null) {
         throw new IllegalStateException("queryRouter (or contentRetriever) must be set");
@@ -269,7 +277,7 @@ public final class TracingRetrievalAugmentor {
               QueryRouter.class,
               queryRouter,
               "route",
-              operation(instrumentation, "route_query", new Route(instrumentation)),
+              operation(instrumentation, new Route()),
               args -> (Query) args[0]));
       augmentor.contentAggregator(
           stage(
@@ -278,7 +286,7 @@ public final class TracingRetrievalAugmentor {
                   ? contentAggregator
                   : new dev.langchain4j.rag.content.aggregator.DefaultContentAggregator(),
               "aggregate",
-              operation(instrumentation, "aggregate_content", new Aggregate(instrumentation)),
+              operation(instrumentation, new Aggregate(instrumentation)),
               args -> {
                 @SuppressWarnings("unchecked")
                 Map<Query, Collection<List<Content>>> contents =
@@ -292,7 +300,7 @@ public final class TracingRetrievalAugmentor {
                   ? contentInjector
                   : new dev.langchain4j.rag.content.injector.DefaultContentInjector(),
               "inject",
-              operation(instrumentation, "inject_content", new Inject()),
+              operation(instrumentation, new Inject()),
               args -> {
                 @SuppressWarnings("unchecked")
                 List<Content> contents = (List<Content>) args[0];
@@ -306,7 +314,7 @@ public final class TracingRetrievalAugmentor {
                   : new ThreadPoolExecutor(
                       0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>())));
       Operation<AugmentationRequest, AugmentationResult> augmentation =
-          operation(instrumentation, "retrieval_augmentation", new Augmentation());
+          operation(instrumentation, new Augmentation());
       return stage(
           RetrievalAugmentor.class,
           augmentor.build(),
@@ -317,9 +325,10 @@ public final class TracingRetrievalAugmentor {
   }
 
   private static final class Augmentation
-      implements Operation.Extractor<AugmentationRequest, AugmentationResult> {
-    @Override
-    public void onStart(SpanBuilder span, AugmentationRequest request) {}
+      extends StageAttributes<AugmentationRequest, AugmentationResult> {
+    Augmentation() {
+      super("retrieval_augmentation");
+    }
 
     @Override
     public void onEnd(
@@ -333,15 +342,13 @@ public final class TracingRetrievalAugmentor {
     }
   }
 
-  private static final class Transform implements Operation.Extractor<Query, Collection<Query>> {
+  private static final class Transform extends StageAttributes<Query, Collection<Query>> {
     private final Instrumentation instrumentation;
 
     Transform(Instrumentation instrumentation) {
+      super("transform_query");
       this.instrumentation = instrumentation;
     }
-
-    @Override
-    public void onStart(SpanBuilder span, Query query) {}
 
     @Override
     public void onEnd(
@@ -356,16 +363,10 @@ public final class TracingRetrievalAugmentor {
     }
   }
 
-  private static final class Route
-      implements Operation.Extractor<Query, Collection<ContentRetriever>> {
-    private final Instrumentation instrumentation;
-
-    Route(Instrumentation instrumentation) {
-      this.instrumentation = instrumentation;
+  private static final class Route extends StageAttributes<Query, Collection<ContentRetriever>> {
+    Route() {
+      super("route_query");
     }
-
-    @Override
-    public void onStart(SpanBuilder span, Query query) {}
 
     @Override
     public void onEnd(
@@ -391,15 +392,16 @@ public final class TracingRetrievalAugmentor {
   }
 
   private static final class Aggregate
-      implements Operation.Extractor<Map<Query, Collection<List<Content>>>, List<Content>> {
+      extends StageAttributes<Map<Query, Collection<List<Content>>>, List<Content>> {
     private final Instrumentation instrumentation;
 
     Aggregate(Instrumentation instrumentation) {
+      super("aggregate_content");
       this.instrumentation = instrumentation;
     }
 
     @Override
-    public void onStart(SpanBuilder span, Map<Query, Collection<List<Content>>> contents) {
+    void onStageStart(SpanBuilder span, Map<Query, Collection<List<Content>>> contents) {
       long count = 0;
       for (Collection<List<Content>> lists : contents.values()) {
         for (List<Content> list : lists) {
@@ -444,9 +446,13 @@ public final class TracingRetrievalAugmentor {
     }
   }
 
-  private static final class Inject implements Operation.Extractor<List<Content>, ChatMessage> {
+  private static final class Inject extends StageAttributes<List<Content>, ChatMessage> {
+    Inject() {
+      super("inject_content");
+    }
+
     @Override
-    public void onStart(SpanBuilder span, List<Content> contents) {
+    void onStageStart(SpanBuilder span, List<Content> contents) {
       span.setAttribute(CONTENTS_OUT, (long) contents.size());
       long characters = 0;
       for (Content content : contents) {
