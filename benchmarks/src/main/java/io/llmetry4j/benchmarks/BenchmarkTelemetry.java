@@ -9,6 +9,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The SDK as an application runs it, minus the network: a batch span processor feeding an exporter
@@ -16,14 +18,27 @@ import java.util.Collection;
  */
 final class BenchmarkTelemetry {
 
+  /**
+   * Held so the setting stays: {@code java.util.logging} keeps loggers weakly. The SDK (1.5x and
+   * later) logs a WARNING from the batch worker each time its queue was full, which it always is
+   * here (a benchmark makes spans faster than any worker drains them). Printing those lines on the
+   * worker, while the measured thread shares two cores with it, made runs bimodal; an application
+   * at that rate drops spans the same way, without a console to write to.
+   */
+  private static final Logger BATCH_PROCESSOR_LOGGER =
+      Logger.getLogger(BatchSpanProcessor.class.getName());
+
   private BenchmarkTelemetry() {}
+
+  /** The batch span processor of every benchmark, feeding {@link DroppingExporter}. */
+  static BatchSpanProcessor batchProcessor() {
+    BATCH_PROCESSOR_LOGGER.setLevel(Level.OFF);
+    return BatchSpanProcessor.builder(new DroppingExporter()).build();
+  }
 
   static OpenTelemetrySdk sdk() {
     return OpenTelemetrySdk.builder()
-        .setTracerProvider(
-            SdkTracerProvider.builder()
-                .addSpanProcessor(BatchSpanProcessor.builder(new DroppingExporter()).build())
-                .build())
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(batchProcessor()).build())
         .setMeterProvider(
             SdkMeterProvider.builder().registerMetricReader(InMemoryMetricReader.create()).build())
         .build();

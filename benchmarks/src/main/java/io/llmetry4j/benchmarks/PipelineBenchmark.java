@@ -43,7 +43,6 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class PipelineBenchmark {
@@ -110,9 +109,7 @@ public class PipelineBenchmark {
             .setTracerProvider(
                 SdkTracerProvider.builder()
                     .addSpanProcessor(AssociationPropertiesSpanProcessor.create(false))
-                    .addSpanProcessor(
-                        BatchSpanProcessor.builder(new BenchmarkTelemetry.DroppingExporter())
-                            .build())
+                    .addSpanProcessor(BenchmarkTelemetry.batchProcessor())
                     .build())
             .setMeterProvider(
                 SdkMeterProvider.builder()
