@@ -45,6 +45,8 @@ public final class Llmetry implements AutoCloseable {
   @Nullable private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  @Nullable private String viewerUrl;
+
   private Llmetry(
       OpenTelemetry openTelemetry,
       @Nullable OpenTelemetrySdk ownedSdk,
@@ -135,7 +137,9 @@ public final class Llmetry implements AutoCloseable {
   private static Llmetry owning(
       OpenTelemetrySdk sdk, LlmetryConfig config, SdkAssembly.Settings settings) {
     OpenTelemetry safe = new TokenSafeOpenTelemetry(sdk);
-    return new Llmetry(safe, sdk, telemetryOf(safe, config, settings), config);
+    Llmetry llmetry = new Llmetry(safe, sdk, telemetryOf(safe, config, settings), config);
+    llmetry.viewerUrl = settings.viewerUrl;
+    return llmetry;
   }
 
   /**
@@ -160,6 +164,13 @@ public final class Llmetry implements AutoCloseable {
   }
 
   private static Llmetry reuseGlobal(LlmetryConfig config, SdkAssembly.Settings settings) {
+    if (settings.viewer) {
+      logger.warning(
+          "llmetry4j: the viewer is on, but an OpenTelemetry instance is already registered (e.g."
+              + " by a Java agent) and llmetry4j adds nothing to it: run the standalone viewer and"
+              + " point its OTLP exporter there (OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318,"
+              + " OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf).");
+    }
     logger.info(
         "llmetry4j: an OpenTelemetry instance is already registered (e.g. by a Java agent);"
             + " reusing it. LlmetryConfig's endpoint, protocol, headers, resource attributes,"
@@ -203,6 +214,14 @@ public final class Llmetry implements AutoCloseable {
     }
     config.telemetrySettings.forEach(apply -> apply.accept(builder));
     return builder.build();
+  }
+
+  /**
+   * The local trace viewer's page, when {@code LlmetryConfig.Builder.viewer} (or {@code
+   * LLMETRY4J_VIEWER}) turned it on for the SDK this instance built.
+   */
+  public java.util.Optional<String> viewerUrl() {
+    return java.util.Optional.ofNullable(viewerUrl);
   }
 
   /** The OpenTelemetry instance in use: the SDK built by {@link #init}, or the agent's. */

@@ -61,6 +61,8 @@ public final class LlmetryConfig {
   @Nullable final Boolean trustInboundAssociations;
   final boolean shutdownHook;
   final Duration shutdownTimeout;
+  @Nullable final Boolean viewer;
+  @Nullable final Integer viewerPort;
 
   private LlmetryConfig(Builder builder) {
     this.appName = builder.appName;
@@ -81,6 +83,8 @@ public final class LlmetryConfig {
     this.trustInboundAssociations = builder.trustInboundAssociations;
     this.shutdownHook = builder.shutdownHook;
     this.shutdownTimeout = builder.shutdownTimeout;
+    this.viewer = builder.viewer;
+    this.viewerPort = builder.viewerPort;
   }
 
   /** A builder with nothing set: everything comes from the environment or the defaults. */
@@ -161,6 +165,8 @@ public final class LlmetryConfig {
     @Nullable private Boolean trustInboundAssociations;
     private boolean shutdownHook = true;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    @Nullable private Boolean viewer;
+    @Nullable private Integer viewerPort;
 
     private Builder(boolean tencentApm) {
       this.tencentApm = tencentApm;
@@ -315,6 +321,28 @@ public final class LlmetryConfig {
      */
     public Builder registerGlobal(boolean registerGlobal) {
       this.registerGlobal = registerGlobal;
+      return this;
+    }
+
+    /**
+     * Whether to also keep finished spans for the local trace viewer and serve its page on
+     * 127.0.0.1 (a free port unless {@link #viewerPort} says otherwise); the address is printed
+     * once at init and given by {@link Llmetry#viewerUrl()}. Needs {@code
+     * io.llmetry4j:llmetry4j-viewer} on the classpath. Default off. Env: {@code LLMETRY4J_VIEWER},
+     * {@code LLMETRY4J_VIEWER_PORT}, {@code LLMETRY4J_VIEWER_HOST} (another interface than loopback
+     * only with {@code LLMETRY4J_VIEWER_TOKEN}).
+     */
+    public Builder viewer(boolean viewer) {
+      this.viewer = viewer;
+      return this;
+    }
+
+    /** The local trace viewer's port (0: a free one, the default); see {@link #viewer}. */
+    public Builder viewerPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("viewerPort must be between 0 and 65535");
+      }
+      this.viewerPort = port;
       return this;
     }
 

@@ -46,6 +46,10 @@ final class SdkAssembly {
       java.util.List.of(
           "otel.span.attribute.value.length.limit", "otel.attribute.value.length.limit");
   static final String TRUST_INBOUND_PROPERTY = "llmetry4j.associations.trust.inbound";
+  static final String VIEWER_PROPERTY = "llmetry4j.viewer";
+  static final String VIEWER_PORT_PROPERTY = "llmetry4j.viewer.port";
+  static final String VIEWER_HOST_PROPERTY = "llmetry4j.viewer.host";
+  static final String VIEWER_TOKEN_PROPERTY = "llmetry4j.viewer.token";
 
   /** How soon the embedded default prints a finished trace. */
   private static final Duration TREE_PRINT_DELAY = Duration.ofMillis(200);
@@ -71,6 +75,13 @@ final class SdkAssembly {
     @Nullable Integer attributeValueLengthLimit;
     boolean trustInboundAssociations;
     boolean printTraceTrees;
+    boolean viewer;
+    int viewerPort;
+    @Nullable String viewerHost;
+    // Never logged or printed.
+    @Nullable String viewerToken;
+    // Set once the viewer is serving.
+    @Nullable volatile String viewerUrl;
   }
 
   static Assembled assemble(LlmetryConfig config) {
@@ -195,6 +206,7 @@ final class SdkAssembly {
       overrides.put("otel.metrics.exporter", "none");
     }
     readTelemetrySettings(env, settings);
+    readViewerSettings(config, env, settings);
     settings.trustInboundAssociations =
         config.trustInboundAssociations != null
             ? config.trustInboundAssociations
@@ -228,6 +240,42 @@ final class SdkAssembly {
    * gen_ai_latest_experimental}) and the SDK's attribute value length limit, which the content
    * budget stays under. The config's telemetry settings are applied after them.
    */
+  /**
+   * The local viewer's switch, port, host and token: the config's where set, else {@code
+   * LLMETRY4J_VIEWER*}. On without {@code llmetry4j-viewer} on the classpath fails, naming the
+   * setting.
+   */
+  private static void readViewerSettings(
+      LlmetryConfig config, ConfigProperties env, Settings settings) {
+    settings.viewer =
+        config.viewer != null ? config.viewer : env.getBoolean(VIEWER_PROPERTY, false);
+    if (!settings.viewer) {
+      return;
+    }
+    if (!ViewerSetup.available()) {
+      throw new IllegalArgumentException(
+          "viewer (LLMETRY4J_VIEWER) is on but io.llmetry4j:llmetry4j-viewer is not on the"
+              + " classpath");
+    }
+    Integer port = config.viewerPort;
+    String environmentPort = env.getString(VIEWER_PORT_PROPERTY);
+    if (port == null && environmentPort != null && !environmentPort.isBlank()) {
+      try {
+        port = Integer.parseInt(environmentPort.strip());
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 0 || port > 65535) {
+        // The value is not repeated: a misplaced secret must not reach a log.
+        throw new IllegalArgumentException(
+            "LLMETRY4J_VIEWER_PORT must be a port number between 0 and 65535");
+      }
+    }
+    settings.viewerPort = port == null ? 0 : port;
+    settings.viewerHost = env.getString(VIEWER_HOST_PROPERTY);
+    settings.viewerToken = env.getString(VIEWER_TOKEN_PROPERTY);
+  }
+
   private static void readTelemetrySettings(ConfigProperties env, Settings settings) {
     settings.captureContent = captureContent(env);
     settings.openLlmetryCompat = openLlmetryCompat(env);
@@ -316,6 +364,9 @@ final class SdkAssembly {
       tracerProvider.addSpanProcessor(processorFor(bounded, config.disableBatch, null));
     }
     config.spanProcessors.forEach(tracerProvider::addSpanProcessor);
+    if (settings.viewer) {
+      tracerProvider.addSpanProcessor(ViewerSetup.start(settings));
+    }
     if (settings.printTraceTrees) {
       tracerProvider.addSpanProcessor(
           processorFor(new TraceTreeExporter(System.err), config.disableBatch, TREE_PRINT_DELAY));

@@ -63,6 +63,7 @@ public final class EnvironmentChild {
     System.out.println(
         "propagatorFields="
             + llmetry.openTelemetry().getPropagators().getTextMapPropagator().fields());
+    System.out.println("viewerUrl=" + llmetry.viewerUrl().orElse("none"));
     if (close) {
       llmetry.close();
     }

@@ -31,7 +31,10 @@ import io.llmetry4j.rag.TracingTools;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.llmetry4j.store.TracingEmbeddingStore;
 import io.opentelemetry.api.trace.Span;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -52,7 +55,9 @@ import java.util.concurrent.TimeUnit;
  * container when Docker is available, else in memory. Export: the OTLP endpoint of the environment
  * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}), else the trace is printed on stderr.
  *
- * <p>Arguments: {@code [question] [--stream] [--capture-content] [--model NAME]}.
+ * <p>Arguments: {@code [question] [--stream] [--capture-content] [--viewer] [--model NAME]}. With
+ * {@code --viewer} (or {@code LLMETRY4J_VIEWER=true}) the local trace viewer shows the trace in a
+ * browser, and more questions can be asked on standard input.
  */
 public final class RagDemo {
 
@@ -70,20 +75,57 @@ public final class RagDemo {
 
   private RagDemo() {}
 
-  public static void main(String[] args) throws Exception {
-    run(args, System.out);
+  /** One question asked of the demo's AI Service: one trace. */
+  interface Question {
+    String answer(String question) throws Exception;
   }
 
-  /** Runs the demo; returns the answer. Everything it starts is stopped before it returns. */
+  /** What runs while the viewer is up, before the demo stops it. */
+  interface WhileViewing {
+    void run(String viewerUrl, Question ask) throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    run(args, System.out, RagDemo::askFromStandardInput);
+  }
+
+  /**
+   * With the viewer on: more questions from standard input, each one a new trace that the page
+   * shows as it arrives, until an empty line or the end of input.
+   */
+  private static void askFromStandardInput(String viewerUrl, Question ask) throws Exception {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    while (true) {
+      System.out.println("open " + viewerUrl + " ; ask another question (empty line: stop):");
+      String line = in.readLine();
+      if (line == null || line.isBlank()) {
+        return;
+      }
+      ask.answer(line.strip());
+    }
+  }
+
+  /** Runs the demo without waiting on the viewer; returns the answer. */
   static String run(String[] args, PrintStream out) throws Exception {
+    return run(args, out, (viewerUrl, ask) -> {});
+  }
+
+  /**
+   * Runs the demo; returns the first answer. With the viewer on, {@code whileViewing} runs before
+   * anything stops. Everything it starts is stopped before it returns.
+   */
+  static String run(String[] args, PrintStream out, WhileViewing whileViewing) throws Exception {
     String question = DEFAULT_QUESTION;
     boolean stream = false;
     boolean captureContent = false;
+    boolean viewer = false;
     String model = System.getenv().getOrDefault("OLLAMA_MODEL", DEFAULT_MODEL);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--stream" -> stream = true;
         case "--capture-content" -> captureContent = true;
+        case "--viewer" -> viewer = true;
         case "--model" -> model = args[++i];
         default -> question = args[i];
       }
@@ -135,6 +177,9 @@ public final class RagDemo {
       if (captureContent) {
         config.telemetry(t -> t.captureContent(true));
       }
+      if (viewer) {
+        config.viewer(true);
+      }
       Llmetry llmetry = Llmetry.init(config.build());
       resources.push(llmetry);
       LlmTelemetry telemetry = llmetry.telemetry();
@@ -160,82 +205,17 @@ public final class RagDemo {
       TracingChatModelListener listener = TracingChatModelListener.create(telemetry);
 
       String conversationId = "demo-" + UUID.randomUUID();
-      String[] traceId = new String[1];
-      String finalQuestion = question;
-      String url = ollamaUrl;
-      String modelName = model;
-      String answer;
-      if (stream) {
-        StreamingAssistant assistant =
-            TracingAiService.wrap(
-                telemetry,
-                StreamingAssistant.class,
-                TracingTools.addTo(
-                        AiServices.builder(StreamingAssistant.class)
-                            .streamingChatModel(
-                                TracingStreamingChatModel.wrap(
-                                    OllamaStreamingChatModel.builder()
-                                        .baseUrl(url)
-                                        .modelName(modelName)
-                                        .timeout(Duration.ofMinutes(5))
-                                        .listeners(List.of(listener))
-                                        .build()))
-                            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                            .retrievalAugmentor(augmentor),
-                        telemetry,
-                        new GlossaryTools())
-                    .build());
-        out.print("answer (streamed): ");
-        // The workflow lasts until the streamed answer is complete, not just until it starts.
-        answer =
-            telemetry
-                .workflow("answer-question")
-                .conversationId(conversationId)
-                .call(
-                    () -> {
-                      traceId[0] = Span.current().getSpanContext().getTraceId();
-                      CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-                      assistant
-                          .answer(conversationId, finalQuestion)
-                          .onPartialResponse(out::print)
-                          .onCompleteResponse(done::complete)
-                          .onError(done::completeExceptionally)
-                          .start();
-                      return done.get(10, TimeUnit.MINUTES).aiMessage().text();
-                    });
-        out.println();
-      } else {
-        Assistant assistant =
-            TracingAiService.wrap(
-                telemetry,
-                Assistant.class,
-                TracingTools.addTo(
-                        AiServices.builder(Assistant.class)
-                            .chatModel(
-                                TracingChatModel.wrap(
-                                    OllamaChatModel.builder()
-                                        .baseUrl(url)
-                                        .modelName(modelName)
-                                        .timeout(Duration.ofMinutes(5))
-                                        .listeners(List.of(listener))
-                                        .build()))
-                            .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                            .retrievalAugmentor(augmentor),
-                        telemetry,
-                        new GlossaryTools())
-                    .build());
-        answer =
-            telemetry
-                .workflow("answer-question")
-                .conversationId(conversationId)
-                .call(
-                    () -> {
-                      traceId[0] = Span.current().getSpanContext().getTraceId();
-                      return assistant.answer(conversationId, finalQuestion);
-                    });
-        out.println("answer: " + answer);
+      Question ask =
+          stream
+              ? streamingQuestions(
+                  telemetry, listener, augmentor, ollamaUrl, model, conversationId, out)
+              : questions(telemetry, listener, augmentor, ollamaUrl, model, conversationId, out);
+      String answer = ask.answer(question);
+      if (llmetry.viewerUrl().isPresent()) {
+        String viewerUrl = llmetry.viewerUrl().get();
+        out.println("viewer: " + viewerUrl);
+        whileViewing.run(viewerUrl, ask);
       }
-      out.println("trace id: " + traceId[0]);
       return answer;
     } finally {
       // Closing Llmetry flushes the trace: printed on stderr, or exported to the endpoint.
@@ -243,6 +223,105 @@ public final class RagDemo {
         resources.pop().close();
       }
     }
+  }
+
+  /** The AI Service of the demo, answering in one call per question. */
+  private static Question questions(
+      LlmTelemetry telemetry,
+      TracingChatModelListener listener,
+      RetrievalAugmentor augmentor,
+      String url,
+      String modelName,
+      String conversationId,
+      PrintStream out) {
+    Assistant assistant =
+        TracingAiService.wrap(
+            telemetry,
+            Assistant.class,
+            TracingTools.addTo(
+                    AiServices.builder(Assistant.class)
+                        .chatModel(
+                            TracingChatModel.wrap(
+                                OllamaChatModel.builder()
+                                    .baseUrl(url)
+                                    .modelName(modelName)
+                                    .timeout(Duration.ofMinutes(5))
+                                    .listeners(List.of(listener))
+                                    .build()))
+                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                        .retrievalAugmentor(augmentor),
+                    telemetry,
+                    new GlossaryTools())
+                .build());
+    return question -> {
+      String[] traceId = new String[1];
+      String answer =
+          telemetry
+              .workflow("answer-question")
+              .conversationId(conversationId)
+              .call(
+                  () -> {
+                    traceId[0] = Span.current().getSpanContext().getTraceId();
+                    return assistant.answer(conversationId, question);
+                  });
+      out.println("answer: " + answer);
+      out.println("trace id: " + traceId[0]);
+      return answer;
+    };
+  }
+
+  /** The streaming AI Service of the demo: one workflow lasts until the answer is complete. */
+  private static Question streamingQuestions(
+      LlmTelemetry telemetry,
+      TracingChatModelListener listener,
+      RetrievalAugmentor augmentor,
+      String url,
+      String modelName,
+      String conversationId,
+      PrintStream out) {
+    StreamingAssistant assistant =
+        TracingAiService.wrap(
+            telemetry,
+            StreamingAssistant.class,
+            TracingTools.addTo(
+                    AiServices.builder(StreamingAssistant.class)
+                        .streamingChatModel(
+                            TracingStreamingChatModel.wrap(
+                                OllamaStreamingChatModel.builder()
+                                    .baseUrl(url)
+                                    .modelName(modelName)
+                                    .timeout(Duration.ofMinutes(5))
+                                    .listeners(List.of(listener))
+                                    .build()))
+                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+                        .retrievalAugmentor(augmentor),
+                    telemetry,
+                    new GlossaryTools())
+                .build());
+    return question -> {
+      String[] traceId = new String[1];
+      out.print("answer (streamed): ");
+      // The workflow lasts until the streamed answer is complete, not just until it starts.
+      String answer =
+          telemetry
+              .workflow("answer-question")
+              .conversationId(conversationId)
+              .call(
+                  () -> {
+                    traceId[0] = Span.current().getSpanContext().getTraceId();
+                    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+                    assistant
+                        .answer(conversationId, question)
+                        .onPartialResponse(out::print)
+                        .onCompleteResponse(done::complete)
+                        .onError(done::completeExceptionally)
+                        .start();
+                    return done.get(10, TimeUnit.MINUTES).aiMessage().text();
+                  });
+      out.println();
+      out.println("trace id: " + traceId[0]);
+      return answer;
+    };
   }
 
   /**
