@@ -49,6 +49,8 @@ final class SdkAssembly {
   static final String VIEWER_PROPERTY = "llmetry4j.viewer";
   static final String VIEWER_PORT_PROPERTY = "llmetry4j.viewer.port";
   static final String VIEWER_HOST_PROPERTY = "llmetry4j.viewer.host";
+  static final String VIEWER_MAX_TRACES_PROPERTY = "llmetry4j.viewer.max.traces";
+  static final String VIEWER_MAX_BYTES_PROPERTY = "llmetry4j.viewer.max.bytes";
   static final String VIEWER_TOKEN_PROPERTY = "llmetry4j.viewer.token";
 
   /** How soon the embedded default prints a finished trace. */
@@ -78,6 +80,8 @@ final class SdkAssembly {
     boolean viewer;
     int viewerPort;
     @Nullable String viewerHost;
+    @Nullable Long viewerMaxTraces;
+    @Nullable Long viewerMaxBytes;
     // Never logged or printed.
     @Nullable String viewerToken;
     // Set once the viewer is serving.
@@ -120,7 +124,17 @@ final class SdkAssembly {
       builder.addPropagatorCustomizer(
           (propagator, env) -> TextMapPropagator.composite(config.propagators));
     }
-    OpenTelemetrySdk sdk = builder.build().getOpenTelemetrySdk();
+    OpenTelemetrySdk sdk;
+    try {
+      sdk = builder.build().getOpenTelemetrySdk();
+    } catch (RuntimeException e) {
+      // Autoconfiguration wraps what its customizers throw: the viewer's own message names the
+      // setting, so it is the one the application sees.
+      if (e.getCause() instanceof ViewerSetup.ViewerStartFailure) {
+        throw (ViewerSetup.ViewerStartFailure) e.getCause();
+      }
+      throw e;
+    }
     return new Assembled(sdk, settings);
   }
 
@@ -272,8 +286,44 @@ final class SdkAssembly {
       }
     }
     settings.viewerPort = port == null ? 0 : port;
+    settings.viewerMaxTraces =
+        positive(env.getString(VIEWER_MAX_TRACES_PROPERTY), "LLMETRY4J_VIEWER_MAX_TRACES");
+    settings.viewerMaxBytes =
+        positive(env.getString(VIEWER_MAX_BYTES_PROPERTY), "LLMETRY4J_VIEWER_MAX_BYTES");
     settings.viewerHost = env.getString(VIEWER_HOST_PROPERTY);
     settings.viewerToken = env.getString(VIEWER_TOKEN_PROPERTY);
+    if (settings.viewerToken != null && settings.viewerToken.length() < 16) {
+      throw new IllegalArgumentException("LLMETRY4J_VIEWER_TOKEN must be at least 16 characters");
+    }
+    if (settings.viewerHost != null) {
+      boolean loopback;
+      try {
+        loopback = java.net.InetAddress.getByName(settings.viewerHost).isLoopbackAddress();
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("LLMETRY4J_VIEWER_HOST is not a known address");
+      }
+      if (!loopback && settings.viewerToken == null) {
+        throw new IllegalArgumentException(
+            "LLMETRY4J_VIEWER_HOST is not a loopback address: set LLMETRY4J_VIEWER_TOKEN too");
+      }
+    }
+  }
+
+  /** A positive number, or null when unset; otherwise fails naming {@code setting}. */
+  @Nullable
+  private static Long positive(@Nullable String value, String setting) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      long parsed = Long.parseLong(value.strip());
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below, without the value.
+    }
+    throw new IllegalArgumentException(setting + " must be a positive number");
   }
 
   private static void readTelemetrySettings(ConfigProperties env, Settings settings) {

@@ -40,13 +40,26 @@ final class ViewerSetup {
    */
   static SpanProcessor start(SdkAssembly.Settings settings) {
     LocalViewer.Builder builder = LocalViewer.builder().port(settings.viewerPort);
+    if (settings.viewerMaxTraces != null) {
+      builder.maxTraces((int) Math.min(Integer.MAX_VALUE, settings.viewerMaxTraces));
+    }
+    if (settings.viewerMaxBytes != null) {
+      builder.maxBytes(settings.viewerMaxBytes);
+    }
     if (settings.viewerHost != null) {
       builder.host(settings.viewerHost);
     }
     if (settings.viewerToken != null) {
       builder.accessToken(settings.viewerToken);
     }
-    LocalViewer viewer = builder.start();
+    LocalViewer viewer;
+    try {
+      viewer = builder.start();
+    } catch (java.io.UncheckedIOException e) {
+      throw new ViewerStartFailure("LLMETRY4J_VIEWER_PORT: the viewer's port cannot be bound", e);
+    } catch (IllegalArgumentException e) {
+      throw new ViewerStartFailure(e.getMessage(), e);
+    }
     settings.viewerUrl = viewer.url();
     System.err.println(
         "llmetry4j viewer: "
@@ -55,6 +68,15 @@ final class ViewerSetup {
     return BatchSpanProcessor.builder(new ClosingExporter(viewer))
         .setScheduleDelay(VIEWER_EXPORT_DELAY)
         .build();
+  }
+
+  /** The viewer could not start: the message names the setting. */
+  static final class ViewerStartFailure extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    ViewerStartFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** The viewer's exporter, which stops the viewer when the SDK shuts it down. */

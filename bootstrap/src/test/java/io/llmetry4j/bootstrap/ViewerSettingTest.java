@@ -73,7 +73,7 @@ class ViewerSettingTest {
   }
 
   @Test
-  void a_bad_viewer_port_fails_at_init_naming_the_setting_not_its_value() {
+  void a_bad_viewer_setting_fails_at_init_naming_the_setting_not_its_value() throws Exception {
     assertThatThrownBy(
             () ->
                 Llmetry.init(
@@ -86,6 +86,41 @@ class ViewerSettingTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("LLMETRY4J_VIEWER_PORT")
         .hasMessageNotContaining("s3cr3t");
+    assertThatThrownBy(
+            () ->
+                Llmetry.init(
+                    LlmetryConfig.builder()
+                        .viewer(true)
+                        .properties(Map.of("llmetry4j.viewer.max.traces", "-5s3cr3t"))
+                        .registerGlobal(false)
+                        .shutdownHook(false)
+                        .build()))
+        .hasMessage("LLMETRY4J_VIEWER_MAX_TRACES must be a positive number");
+    assertThatThrownBy(
+            () ->
+                Llmetry.init(
+                    LlmetryConfig.builder()
+                        .viewer(true)
+                        .properties(Map.of("llmetry4j.viewer.host", "192.0.2.1"))
+                        .registerGlobal(false)
+                        .shutdownHook(false)
+                        .build()))
+        .hasMessage(
+            "LLMETRY4J_VIEWER_HOST is not a loopback address: set LLMETRY4J_VIEWER_TOKEN too");
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(
+              () ->
+                  Llmetry.init(
+                      LlmetryConfig.builder()
+                          .viewer(true)
+                          .viewerPort(taken.getLocalPort())
+                          .registerGlobal(false)
+                          .shutdownHook(false)
+                          .build()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("LLMETRY4J_VIEWER_PORT: the viewer's port cannot be bound");
+    }
     assertThatThrownBy(() -> LlmetryConfig.builder().viewerPort(70000))
         .hasMessage("viewerPort must be between 0 and 65535");
   }
