@@ -182,6 +182,14 @@ public final class LocalViewer implements AutoCloseable {
             + "v1/traces, traces at "
             + viewer.url()
             + (token != null && !token.isEmpty() ? " (append ?token=<your token>)" : ""));
+    // The server's threads are daemons (an application must be able to exit with a viewer
+    // open): the standalone viewer runs until it is stopped.
+    Runtime.getRuntime().addShutdownHook(new Thread(viewer::close, "llmetry4j-viewer-stop"));
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String argument(String[] args, int i, String option) {

@@ -100,7 +100,24 @@ public final class ViewerServer implements AutoCloseable {
     this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
-    server.start();
+    startAsDaemon(server);
+  }
+
+  /**
+   * Starts {@code server} from a daemon thread: its dispatcher thread takes that status, so an
+   * application whose work is done exits even if nobody closed the viewer.
+   */
+  private static void startAsDaemon(HttpServer server) throws IOException {
+    Thread starter = new Thread(server::start, "llmetry4j-viewer-start");
+    starter.setDaemon(true);
+    starter.start();
+    try {
+      starter.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.stop(0);
+      throw new IOException("interrupted while starting the viewer", e);
+    }
   }
 
   /** The bound port (the free one chosen when 0 was asked for). */
