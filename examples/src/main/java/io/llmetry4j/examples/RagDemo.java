@@ -55,9 +55,9 @@ import java.util.concurrent.TimeUnit;
  * container when Docker is available, else in memory. Export: the OTLP endpoint of the environment
  * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}), else the trace is printed on stderr.
  *
- * <p>Arguments: {@code [question] [--stream] [--capture-content] [--viewer] [--model NAME]}. With
- * {@code --viewer} (or {@code LLMETRY4J_VIEWER=true}) the local trace viewer shows the trace in a
- * browser, and more questions can be asked on standard input.
+ * <p>Arguments: {@code [question] [--stream] [--capture-content] [--no-viewer] [--model NAME]}. The
+ * local trace viewer shows the trace in a browser (its address is printed); at a console, more
+ * questions can be asked on standard input while it runs.
  */
 public final class RagDemo {
 
@@ -90,10 +90,14 @@ public final class RagDemo {
   }
 
   /**
-   * With the viewer on: more questions from standard input, each one a new trace that the page
-   * shows as it arrives, until an empty line or the end of input.
+   * With the viewer on and someone at the console: more questions from standard input, each one a
+   * new trace that the page shows as it arrives, until an empty line or the end of input. Without a
+   * console (a script, CI) the demo ends at once.
    */
   private static void askFromStandardInput(String viewerUrl, Question ask) throws Exception {
+    if (System.console() == null) {
+      return;
+    }
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     while (true) {
@@ -119,13 +123,14 @@ public final class RagDemo {
     String question = DEFAULT_QUESTION;
     boolean stream = false;
     boolean captureContent = false;
-    boolean viewer = false;
+    boolean viewer = true;
     String model = System.getenv().getOrDefault("OLLAMA_MODEL", DEFAULT_MODEL);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--stream" -> stream = true;
         case "--capture-content" -> captureContent = true;
         case "--viewer" -> viewer = true;
+        case "--no-viewer" -> viewer = false;
         case "--model" -> model = args[++i];
         default -> question = args[i];
       }

@@ -57,7 +57,11 @@ class RagDemoTest {
     assertThat(stdout)
         .contains("a local stand-in answers: it is not an LLM")
         .contains("embedding documents: done")
-        .contains("answer: " + answer);
+        .contains("answer: " + answer)
+        // The viewer is on: its address beside the trace tree.
+        .containsPattern("viewer: http://127\\.0\\.0\\.1:\\d+/");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .containsPattern("llmetry4j viewer: http://127\\.0\\.0\\.1:\\d+/");
     assertDrawnFromPages(answer);
     assertThat(answer).endsWith(" Glossary: a span is one timed operation of a trace.");
     assertThat(treeNames(err.toString(StandardCharsets.UTF_8))).isEqualTo(EXPECTED_TREE);
