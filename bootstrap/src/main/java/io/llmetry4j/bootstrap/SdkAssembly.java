@@ -156,6 +156,9 @@ final class SdkAssembly {
             })
         .build();
     readTelemetrySettings(seen.get(), settings);
+    // Only whether it was asked for: an agent's SDK gets no viewer, and Llmetry says so.
+    settings.viewer =
+        config.viewer != null ? config.viewer : seen.get().getBoolean(VIEWER_PROPERTY, false);
     return settings;
   }
 

@@ -135,6 +135,42 @@ class ViewerSettingTest {
         .containsPattern("llmetry4j viewer: http://127\\.0\\.0\\.1:\\d+/");
   }
 
+  @Test
+  void under_an_instance_already_registered_no_viewer_starts_and_a_warning_says_what_to_do() {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Llmetry.class.getName());
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            warnings.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(handler);
+    try (io.opentelemetry.sdk.OpenTelemetrySdk agents =
+        io.opentelemetry.sdk.OpenTelemetrySdk.builder().build()) {
+      io.opentelemetry.api.GlobalOpenTelemetry.set(agents);
+      try (Llmetry llmetry =
+          Llmetry.init(LlmetryConfig.builder().viewer(true).shutdownHook(false).build())) {
+        assertThat(llmetry.viewerUrl()).isEmpty();
+      }
+      assertThat(warnings)
+          .anyMatch(
+              w ->
+                  w.contains("the viewer is on")
+                      && w.contains("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318"));
+    } finally {
+      logger.removeHandler(handler);
+      io.opentelemetry.api.GlobalOpenTelemetry.resetForTest();
+    }
+  }
+
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());

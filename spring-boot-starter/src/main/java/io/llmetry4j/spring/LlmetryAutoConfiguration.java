@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.annotation.Nullable;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,7 +23,10 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * Traces a LangChain4j application on Spring Boot with no code: {@link LlmTelemetry} over the
@@ -61,12 +66,39 @@ public class LlmetryAutoConfiguration {
   /**
    * The OpenTelemetry SDK, for an application that has no {@code OpenTelemetry} bean: an attached
    * agent's instance when there is one, else an SDK built from the properties (flushed and shut
-   * down with the context).
+   * down with the context), with the local trace viewer beside it when {@code
+   * llmetry4j.viewer.enabled}.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean({OpenTelemetry.class, LlmTelemetry.class, Llmetry.class})
-  public Llmetry llmetry(LlmetryProperties properties, Environment environment) {
-    return Llmetry.init(config(properties, environment));
+  public Llmetry llmetry(
+      LlmetryProperties properties,
+      Environment environment,
+      ObjectProvider<ViewerSettings> viewerSettings) {
+    ViewerSettings viewer = viewerSettings.getIfAvailable();
+    Llmetry llmetry;
+    try {
+      llmetry = Llmetry.init(config(properties, environment, viewer));
+    } catch (IllegalArgumentException e) {
+      // The bootstrap names the environment variable; here the property is the setting.
+      String message = e.getMessage();
+      if (viewer != null && message != null && message.startsWith("LLMETRY4J_VIEWER_PORT")) {
+        throw new IllegalArgumentException(
+            ViewerSettings.PORT + ": the viewer's port cannot be bound (in use?)", e);
+      }
+      throw e;
+    }
+    if (viewer != null) {
+      if (llmetry.viewerUrl().isPresent()) {
+        // The bootstrap has printed it on stderr.
+        viewer.announce(llmetry.viewerUrl().get(), false);
+      } else {
+        // Llmetry.init reused an instance registered before it, which it adds nothing to.
+        ViewerSettings.warnNotStarted(
+            "an OpenTelemetry instance is already registered globally (e.g. by a Java agent)");
+      }
+    }
+    return llmetry;
   }
 
   @Bean
@@ -155,6 +187,40 @@ public class LlmetryAutoConfiguration {
     return TracingChatModelListener.create(telemetry);
   }
 
+  /**
+   * The local trace viewer ({@code llmetry4j.viewer.enabled}). Beside llmetry4j's own SDK the
+   * bootstrap starts it (see {@link #llmetry}); beside the SDK of Spring Boot or of the
+   * OpenTelemetry Spring Boot starter, {@link ViewerBesideHostSdk} does; beside any other
+   * OpenTelemetry it is not started, with one warning.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "llmetry4j.viewer", name = "enabled", havingValue = "true")
+  @Import(ViewerBesideHostSdk.class)
+  static class Viewer {
+
+    /** Checked at startup whoever starts the viewer: every failure names its property. */
+    @Bean
+    ViewerSettings llmetryViewerSettings(LlmetryProperties properties, ResourceLoader loader) {
+      return ViewerSettings.of(properties.getViewer(), loader.getClassLoader());
+    }
+
+    /** Once every bean exists: neither the bootstrap nor a host SDK took the viewer. */
+    @Bean
+    SmartInitializingSingleton llmetryViewerCheck(
+        ListableBeanFactory beans, ResourceLoader loader) {
+      return () -> {
+        Class<?> viewer =
+            ClassUtils.resolveClassName(ViewerSettings.VIEWER_CLASS, loader.getClassLoader());
+        if (beans.getBeanNamesForType(Llmetry.class, false, false).length == 0
+            && beans.getBeanNamesForType(viewer, false, false).length == 0) {
+          ViewerSettings.warnNotStarted(
+              "the application's OpenTelemetry is neither Spring Boot's nor the OpenTelemetry"
+                  + " Spring Boot starter's");
+        }
+      };
+    }
+  }
+
   /** Static: a post-processor is created before the beans it processes. */
   @Bean
   @ConditionalOnMissingBean
@@ -165,7 +231,8 @@ public class LlmetryAutoConfiguration {
     return new LlmetryBeanPostProcessor(telemetry, properties.getComponents());
   }
 
-  private static LlmetryConfig config(LlmetryProperties properties, Environment environment) {
+  private static LlmetryConfig config(
+      LlmetryProperties properties, Environment environment, @Nullable ViewerSettings viewer) {
     LlmetryProperties.TencentApm tencent = properties.getTencentApm();
     String serviceName = serviceName(environment);
     LlmetryConfig.Builder builder;
@@ -183,8 +250,14 @@ public class LlmetryAutoConfiguration {
         builder.appName(serviceName);
       }
     }
+    builder.properties(otelProperties(environment));
+    if (viewer != null) {
+      viewer.applyTo(builder);
+    } else {
+      // llmetry4j.viewer.enabled decides, not the bootstrap's LLMETRY4J_VIEWER.
+      builder.viewer(false);
+    }
     return builder
-        .properties(otelProperties(environment))
         .telemetry(telemetrySettings(properties))
         // The context closes the SDK (destroy method): no JVM hook of its own.
         .shutdownHook(false)

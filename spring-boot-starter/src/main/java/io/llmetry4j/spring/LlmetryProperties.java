@@ -33,6 +33,9 @@ public class LlmetryProperties {
   /** Tencent Cloud APM, used when llmetry4j starts the OpenTelemetry SDK itself. */
   private final TencentApm tencentApm = new TencentApm();
 
+  /** The local trace viewer: a page on this machine showing the application's recent traces. */
+  private final Viewer viewer = new Viewer();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -72,6 +75,10 @@ public class LlmetryProperties {
 
   public TencentApm getTencentApm() {
     return tencentApm;
+  }
+
+  public Viewer getViewer() {
+    return viewer;
   }
 
   /** One switch per traced component; all on by default. */
@@ -315,6 +322,98 @@ public class LlmetryProperties {
           + (token == null ? "unset" : "set")
           + ", hostName="
           + hostName
+          + '}';
+    }
+  }
+
+  /**
+   * The local trace viewer. The numbers are bound as text and read by llmetry4j, so that a wrong
+   * value fails naming the property without repeating the value.
+   */
+  public static class Viewer {
+    /**
+     * Whether to keep the application's finished spans in memory and serve the local trace viewer's
+     * page, whose address is logged at startup. For development: with capture-content on, the page
+     * shows prompts and answers.
+     */
+    private boolean enabled = false;
+
+    /** The viewer's port; 0 picks a free one. */
+    private String port = "0";
+
+    /** The address the viewer binds; an address other than loopback needs an access token. */
+    private String host = "127.0.0.1";
+
+    /**
+     * A token of at least 16 characters that every request to the viewer must carry (open the page
+     * with ?token=<token> appended); required when the host is not loopback. Never logged.
+     */
+    @Nullable private String accessToken;
+
+    /** The most traces kept; beyond it the oldest are dropped. */
+    private String maxTraces = "1000";
+
+    /**
+     * The most memory the kept spans may take (e.g. 64MB); beyond it the oldest traces are dropped.
+     */
+    private String maxBytes = "64MB";
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getPort() {
+      return port;
+    }
+
+    public void setPort(String port) {
+      this.port = port;
+    }
+
+    public String getHost() {
+      return host;
+    }
+
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    @Nullable
+    public String getAccessToken() {
+      return accessToken;
+    }
+
+    public void setAccessToken(@Nullable String accessToken) {
+      this.accessToken = accessToken;
+    }
+
+    public String getMaxTraces() {
+      return maxTraces;
+    }
+
+    public void setMaxTraces(String maxTraces) {
+      this.maxTraces = maxTraces;
+    }
+
+    public String getMaxBytes() {
+      return maxBytes;
+    }
+
+    public void setMaxBytes(String maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public String toString() {
+      // Spring prints bound properties on failures: the token never, nor values that may hold one.
+      return "Viewer{enabled="
+          + enabled
+          + ", accessToken="
+          + (accessToken == null ? "unset" : "set")
           + '}';
     }
   }

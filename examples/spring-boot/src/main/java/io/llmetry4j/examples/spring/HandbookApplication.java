@@ -9,14 +9,17 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -30,8 +33,10 @@ import org.springframework.context.annotation.Bean;
  * model is OpenAI-compatible when {@code langchain4j.open-ai.chat-model.api-key} is set (with
  * {@code .base-url} for DeepSeek or another), else an embedded stand-in. Spans go to {@code
  * otel.exporter.otlp.endpoint} (or {@code OTEL_EXPORTER_OTLP_ENDPOINT}) when set, else they are
- * printed as trees on stderr. Run: {@code mvn -B -q -pl examples/spring-boot -am -DskipTests
- * package exec:java}, a question in {@code -Dexec.args}.
+ * printed as trees on stderr; the local trace viewer ({@code llmetry4j.viewer.enabled} in {@code
+ * application.properties}) shows them in a browser, its address printed beside the trees, and at a
+ * console the application then takes more questions until an empty line. Run: {@code mvn -B -q -pl
+ * examples/spring-boot -am -DskipTests package exec:java}, a question in {@code -Dexec.args}.
  */
 @SpringBootApplication
 public class HandbookApplication {
@@ -67,7 +72,8 @@ public class HandbookApplication {
   public ApplicationRunner answer(
       EmbeddingModel embeddingModel,
       EmbeddingStore<TextSegment> store,
-      HandbookAssistant assistant) {
+      HandbookAssistant assistant,
+      @Value("${llmetry4j.viewer.enabled:false}") boolean viewer) {
     return arguments -> {
       ingest(embeddingModel, store);
       List<String> words = arguments.getNonOptionArgs();
@@ -75,7 +81,32 @@ public class HandbookApplication {
       PrintStream out = System.out;
       out.println("question: " + question);
       out.println("answer: " + assistant.answer(question));
+      if (viewer) {
+        askFromStandardInput(assistant, out);
+      }
     };
+  }
+
+  /**
+   * While the viewer is up and someone is at the console: more questions, each one a new trace that
+   * the open page shows as it arrives, until an empty line or the end of input. Without a console
+   * (a script, a test) the application ends at once, and the viewer with it.
+   */
+  private static void askFromStandardInput(HandbookAssistant assistant, PrintStream out)
+      throws IOException {
+    if (System.console() == null) {
+      return;
+    }
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    while (true) {
+      out.println("open the viewer's address above; ask another question (empty line: stop):");
+      String line = in.readLine();
+      if (line == null || line.isBlank()) {
+        return;
+      }
+      out.println("answer: " + assistant.answer(line.strip()));
+    }
   }
 
   /** Embeds the bundled pages (setup, not a request: its spans are the store's own). */

@@ -1,20 +1,32 @@
 package io.llmetry4j.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The example as its README command runs it, on a machine with nothing configured: the embedded
  * stand-in answers from the bundled pages, and the trace — printed on stderr, since no endpoint is
- * set — has the AI Service, retrieval, embeddings, search and chat spans.
+ * set — has the AI Service, retrieval, embeddings, search and chat spans; the local trace viewer's
+ * address is printed beside it, and the viewer stops with the application.
  */
 class HandbookApplicationTest {
+
+  private static final Pattern VIEWER_LINE =
+      Pattern.compile("llmetry4j viewer: (http://127\\.0\\.0\\.1:\\d+/)");
 
   @AfterEach
   void resetGlobal() {
@@ -49,5 +61,18 @@ class HandbookApplicationTest {
         .contains("embeddings all-minilm-l6-v2")
         .contains("search ")
         .contains("chat llmetry4j-stand-in");
+    // The viewer's address beside the trees; with no console the application ended at once, and
+    // the viewer with its context.
+    Matcher viewer = VIEWER_LINE.matcher(trees);
+    assertThat(viewer.find()).as("the viewer's address on stderr: %s", trees).isTrue();
+    URI page = URI.create(viewer.group(1));
+    assertThat(viewer.find()).as("printed once").isFalse();
+    assertThatThrownBy(
+            () ->
+                HttpClient.newHttpClient()
+                    .send(
+                        HttpRequest.newBuilder(page).build(),
+                        HttpResponse.BodyHandlers.discarding()))
+        .isInstanceOf(ConnectException.class);
   }
 }
