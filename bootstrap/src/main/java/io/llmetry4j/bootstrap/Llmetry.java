@@ -212,6 +212,9 @@ public final class Llmetry implements AutoCloseable {
     if (settings.attributeValueLengthLimit != null) {
       builder.attributeValueLengthLimit(settings.attributeValueLengthLimit);
     }
+    if (settings.tokenPrices != null) {
+      builder.tokenPrices(settings.tokenPrices);
+    }
     config.telemetrySettings.forEach(apply -> apply.accept(builder));
     return builder.build();
   }

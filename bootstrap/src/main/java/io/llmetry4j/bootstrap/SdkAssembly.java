@@ -47,6 +47,7 @@ final class SdkAssembly {
           "otel.span.attribute.value.length.limit", "otel.attribute.value.length.limit");
   static final String TRUST_INBOUND_PROPERTY = "llmetry4j.associations.trust.inbound";
   static final String VIEWER_PROPERTY = "llmetry4j.viewer";
+  static final String TOKEN_PRICES_PROPERTY = "llmetry4j.token.prices";
   static final String VIEWER_PORT_PROPERTY = "llmetry4j.viewer.port";
   static final String VIEWER_HOST_PROPERTY = "llmetry4j.viewer.host";
   static final String VIEWER_MAX_TRACES_PROPERTY = "llmetry4j.viewer.max.traces";
@@ -81,6 +82,7 @@ final class SdkAssembly {
     int viewerPort;
     @Nullable String viewerHost;
     @Nullable Long viewerMaxTraces;
+    @Nullable io.llmetry4j.core.TokenPrices tokenPrices;
     @Nullable Long viewerMaxBytes;
     // Never logged or printed.
     @Nullable String viewerToken;
@@ -312,6 +314,26 @@ final class SdkAssembly {
     }
   }
 
+  /**
+   * The token prices of the file {@code LLMETRY4J_TOKEN_PRICES} names, or null. A file that cannot
+   * be read or parsed fails naming the setting, the file and the line (a path is no secret).
+   */
+  @Nullable
+  private static io.llmetry4j.core.TokenPrices tokenPrices(ConfigProperties env) {
+    String file = env.getString(TOKEN_PRICES_PROPERTY);
+    if (file == null || file.isBlank()) {
+      return null;
+    }
+    try {
+      return io.llmetry4j.core.TokenPrices.load(java.nio.file.Path.of(file.strip()));
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(
+          "LLMETRY4J_TOKEN_PRICES: " + file.strip() + " cannot be read", e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("LLMETRY4J_TOKEN_PRICES: " + e.getMessage(), e);
+    }
+  }
+
   /** A positive number, or null when unset; otherwise fails naming {@code setting}. */
   @Nullable
   private static Long positive(@Nullable String value, String setting) {
@@ -330,6 +352,7 @@ final class SdkAssembly {
   }
 
   private static void readTelemetrySettings(ConfigProperties env, Settings settings) {
+    settings.tokenPrices = tokenPrices(env);
     settings.captureContent = captureContent(env);
     settings.openLlmetryCompat = openLlmetryCompat(env);
     settings.semconvLatestExperimental =

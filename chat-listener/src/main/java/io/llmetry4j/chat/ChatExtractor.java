@@ -39,6 +39,7 @@ import dev.langchain4j.model.chat.response.ChatResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.internal.Instrumentation;
 import io.llmetry4j.core.internal.LatestGenAiAttributes;
+import io.llmetry4j.core.internal.ModelUsage;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.common.AttributeKey;
@@ -280,15 +281,11 @@ final class ChatExtractor implements Operation.Extractor<ChatSpan, ChatResponse>
         span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, input);
       }
       setCount(span, GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokenCount());
-      Long cached =
-          ProviderExtras.CACHED_TOKENS.readLong(ProviderExtras.INPUT_TOKENS_DETAILS.read(usage));
-      if (cached == null) {
-        cached = ProviderExtras.CACHE_READ_INPUT_TOKENS.readLong(usage);
-      }
+      Long cached = cacheReadTokens(usage);
       if (cached != null) {
         span.setAttribute(GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, cached);
       }
-      Long created = ProviderExtras.CACHE_CREATION_INPUT_TOKENS.readLong(usage);
+      Long created = cacheWriteTokens(usage);
       if (created != null) {
         span.setAttribute(
             latest
@@ -296,14 +293,53 @@ final class ChatExtractor implements Operation.Extractor<ChatSpan, ChatResponse>
                 : GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
             created);
       }
-      Long reasoning =
-          ProviderExtras.REASONING_TOKENS.readLong(
-              ProviderExtras.OUTPUT_TOKENS_DETAILS.read(usage));
+      Long reasoning = reasoningTokens(usage);
       if (reasoning != null) {
         span.setAttribute(GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, reasoning);
       }
     }
     return finishReason;
+  }
+
+  /** Input tokens read from a provider's cache: OpenAI's details, else Anthropic's count. */
+  @Nullable
+  private static Long cacheReadTokens(TokenUsage usage) {
+    Long cached =
+        ProviderExtras.CACHED_TOKENS.readLong(ProviderExtras.INPUT_TOKENS_DETAILS.read(usage));
+    return cached != null ? cached : ProviderExtras.CACHE_READ_INPUT_TOKENS.readLong(usage);
+  }
+
+  @Nullable
+  private static Long cacheWriteTokens(TokenUsage usage) {
+    return ProviderExtras.CACHE_CREATION_INPUT_TOKENS.readLong(usage);
+  }
+
+  @Nullable
+  private static Long reasoningTokens(TokenUsage usage) {
+    return ProviderExtras.REASONING_TOKENS.readLong(
+        ProviderExtras.OUTPUT_TOKENS_DETAILS.read(usage));
+  }
+
+  /** What a chat call used, as the span records it, for its cost; null without usage. */
+  @Nullable
+  static ModelUsage modelUsage(ChatSpan call, ChatResponse response) {
+    TokenUsage usage = usage(response);
+    if (usage == null) {
+      return null;
+    }
+    String model = responseModel(response);
+    return new ModelUsage(
+        call.provider,
+        model != null ? model : call.request.modelName(),
+        orZero(inputTokens(usage)),
+        orZero(cacheReadTokens(usage)),
+        orZero(cacheWriteTokens(usage)),
+        usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(),
+        orZero(reasoningTokens(usage)));
+  }
+
+  private static long orZero(@Nullable Long count) {
+    return count == null ? 0 : count;
   }
 
   @Nullable

@@ -68,6 +68,7 @@ public final class TracingChatModelListener implements ChatModelListener {
                     .inputTokens(ChatExtractor::inputTokens)
                     .outputTokens(ChatExtractor::outputTokens)
                     .build())
+            .usage(ChatExtractor::modelUsage)
             .build();
   }
 

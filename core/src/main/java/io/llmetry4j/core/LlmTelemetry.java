@@ -61,7 +61,8 @@ public final class LlmTelemetry {
       ContentCapture contentCapture,
       boolean openLlmetryCompat,
       boolean latestExperimental,
-      ContextActivation contextActivation) {
+      ContextActivation contextActivation,
+      TokenPrices tokenPrices) {
     this.openTelemetry = openTelemetry;
     this.instrumentation =
         new Instrumentation(
@@ -76,12 +77,14 @@ public final class LlmTelemetry {
                 .setSchemaUrl(SemconvAttributes.SCHEMA_URL)
                 .build(),
             contentPolicy,
-            new Instrumentation.Options(contentCapture, openLlmetryCompat, latestExperimental),
+            new Instrumentation.Options(
+                contentCapture, openLlmetryCompat, latestExperimental, tokenPrices),
             openTelemetry.getLogsBridge().get(INSTRUMENTATION_NAME),
             contextActivation);
     Operation.Builder<Workflow, Object> workflows =
         Operation.<Workflow, Object>builder(instrumentation, SpanKind.INTERNAL, Workflow::spanName)
-            .addExtractor(new Workflow.Attributes());
+            .addExtractor(new Workflow.Attributes())
+            .sumsCost();
     Workflow.addOpenLlmetryExtractors(workflows, instrumentation);
     this.workflowOperation =
         workflows
@@ -207,6 +210,7 @@ public final class LlmTelemetry {
     private int spanContentBudget = DEFAULT_SPAN_CONTENT_BUDGET;
     @Nullable private Integer attributeValueLengthLimit;
     @Nullable private Function<String, String> contentRedactor;
+    private TokenPrices tokenPrices = TokenPrices.none();
     // Set by integrations (the Spring starter under Micrometer Tracing), through Instrumentation.
     private ContextActivation contextActivation = ContextActivation.OPENTELEMETRY;
 
@@ -311,6 +315,17 @@ public final class LlmTelemetry {
       return this;
     }
 
+    /**
+     * The token prices the application pays (default none): each priced chat, embeddings and
+     * scoring call then carries {@code llmetry4j.usage.cost} and its currency, every agent and
+     * workflow span the sum of the calls under it, and the {@code llmetry4j.usage.cost} counter
+     * grows. A model with no price gets no cost.
+     */
+    public Builder tokenPrices(TokenPrices tokenPrices) {
+      this.tokenPrices = requireNonNull(tokenPrices, "tokenPrices");
+      return this;
+    }
+
     public LlmTelemetry build() {
       return new LlmTelemetry(
           openTelemetry,
@@ -324,7 +339,8 @@ public final class LlmTelemetry {
           contentCapture,
           openLlmetryCompat,
           latestExperimental,
-          contextActivation);
+          contextActivation,
+          tokenPrices);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.langchain4j.model.output.TokenUsage;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
 import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.ModelUsage;
 import io.llmetry4j.core.internal.NoArgMethod;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
@@ -69,6 +70,11 @@ final class EmbeddingsOperation implements Operation.Extractor<EmbeddingsOperati
                     instrumentation.metrics(), request -> metricAttributes)
                 .inputTokens(EmbeddingsOperation::inputTokens)
                 .build())
+        .usage(
+            (request, response) -> {
+              Long input = inputTokens(response);
+              return input == null ? null : ModelUsage.input(provider, modelName, input);
+            })
         .build();
   }
 

@@ -81,6 +81,7 @@ final class IngestionOperation
     return Operation.<Ingestion, IngestionResult>builder(
             instrumentation, SpanKind.INTERNAL, ingestion -> spanName)
         .addExtractor(new IngestionOperation())
+        .sumsCost()
         // OpenLLMetry's views (Tencent APM) show an ingestion as a workflow of its own.
         .addOpenLlmetryExtractor(
             new OpenLlmetryEntity<Ingestion, IngestionResult>(

@@ -72,6 +72,7 @@ public final class TracingAiService {
         Operation.<AgentCall, Object>builder(
                 instrumentation, SpanKind.INTERNAL, call -> call.method.spanName)
             .addExtractor(new Attributes(builder, instrumentation))
+            .sumsCost()
             .addOpenLlmetryExtractor(
                 OpenLlmetryExtractors.agent(instrumentation, builder.type.getSimpleName()))
             .metrics(

@@ -11,6 +11,7 @@ import io.llmetry4j.core.internal.Forwarding;
 import io.llmetry4j.core.internal.GenAiMetricAttributes;
 import io.llmetry4j.core.internal.GenAiOperationMetrics;
 import io.llmetry4j.core.internal.Instrumentation;
+import io.llmetry4j.core.internal.ModelUsage;
 import io.llmetry4j.core.internal.Operation;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.internal.ServerAddress;
@@ -235,6 +236,15 @@ public final class TracingScoringModel {
                   GenAiOperationMetrics.<ScoreCall, Response<?>>builder(
                           instrumentation.metrics(), call -> metricAttributes)
                       .build())
+              // Priced per reported unit: tokens, or Cohere's search units (its price per search
+              // unit is then the input price).
+              .usage(
+                  (call, response) -> {
+                    TokenUsage usage = response.tokenUsage();
+                    return usage == null || usage.inputTokenCount() == null
+                        ? null
+                        : ModelUsage.input(providerName, requestModel, usage.inputTokenCount());
+                  })
               .build();
       // scoreAll, and the score methods too: a delegate's score may not go through scoreAll.
       return Forwarding.wrap(

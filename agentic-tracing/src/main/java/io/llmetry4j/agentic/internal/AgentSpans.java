@@ -41,6 +41,7 @@ final class AgentSpans {
             SpanKind.INTERNAL,
             run -> (run.shape.workflow ? "invoke_workflow " : "invoke_agent ") + run.shape.name)
         .addExtractor(new Attributes(instrumentation))
+        .sumsCost()
         .addOpenLlmetryExtractor(
             new OpenLlmetryEntity<AgentRun, Object>(
                 instrumentation,

@@ -41,6 +41,7 @@ public final class Instrumentation {
   // What every span takes from the context it starts in, chosen once for the settings.
   private final BiConsumer<SpanBuilder, Context> contextStamp;
   private final int semconvContentBudget;
+  private final Costs costs;
 
   /** What an {@code LlmTelemetry} switched on. */
   public static final class Options {
@@ -49,9 +50,14 @@ public final class Instrumentation {
     final boolean eventContent;
     final boolean openLlmetryCompat;
     final boolean latestExperimental;
+    final io.llmetry4j.core.TokenPrices tokenPrices;
 
     public Options(
-        ContentCapture contentCapture, boolean openLlmetryCompat, boolean latestExperimental) {
+        ContentCapture contentCapture,
+        boolean openLlmetryCompat,
+        boolean latestExperimental,
+        io.llmetry4j.core.TokenPrices tokenPrices) {
+      this.tokenPrices = tokenPrices;
       this.contentCapture = contentCapture;
       this.spanContent = contentCapture.onSpans();
       this.eventContent = contentCapture.onEvents();
@@ -73,6 +79,7 @@ public final class Instrumentation {
     this.options = options;
     this.openLlmetryCompat = options.openLlmetryCompat;
     this.metrics = new GenAiClientMetrics(meter, options.latestExperimental);
+    this.costs = Costs.of(options.tokenPrices, meter);
     this.eventLogger = eventLogger;
     this.contextActivation = contextActivation;
     this.contextStamp =
@@ -153,6 +160,11 @@ public final class Instrumentation {
   }
 
   /** The {@code gen_ai.client.*} histograms, built once per telemetry. */
+  /** What calls cost, from the telemetry's token prices. */
+  public Costs costs() {
+    return costs;
+  }
+
   public GenAiClientMetrics metrics() {
     return metrics;
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -85,6 +86,10 @@ public final class Operation<REQ, RES> {
   @Nullable private final Metrics<? super REQ, ? super RES> metrics;
   @Nullable private final Function<? super RES, String> responseErrorType;
   @Nullable private final String responseErrorDescription;
+  // What a model call used, for its cost; null for operations that call no model.
+  @Nullable private final BiFunction<? super REQ, ? super RES, ModelUsage> usage;
+  // Whether the span carries the cost of the model calls under it (agents, workflows).
+  private final boolean sumsCost;
   // Per operation instance: the first failure of each is logged, then it stays quiet.
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
@@ -97,6 +102,8 @@ public final class Operation<REQ, RES> {
     this.metrics = builder.metrics;
     this.responseErrorType = builder.responseErrorType;
     this.responseErrorDescription = builder.responseErrorDescription;
+    this.usage = builder.instrumentation.costs().enabled() ? builder.usage : null;
+    this.sumsCost = builder.sumsCost && builder.instrumentation.costs().enabled();
   }
 
   public static <REQ, RES> Builder<REQ, RES> builder(
@@ -140,7 +147,11 @@ public final class Operation<REQ, RES> {
         instrumentationFailed(e);
       }
     }
-    return new Call<>(request, span, parent, startNanos, instrumentation);
+    Call<REQ> call = new Call<>(request, span, parent, startNanos, instrumentation);
+    if (sumsCost) {
+      call.costTotal = instrumentation.costs().newTotal(parent);
+    }
+    return call;
   }
 
   /** {@link #start(Context, Object)} under the current context. */
@@ -184,6 +195,23 @@ public final class Operation<REQ, RES> {
         }
       } catch (Throwable e) {
         instrumentationFailed(e);
+      }
+      if (usage != null && response != null) {
+        try {
+          ModelUsage used = usage.apply(call.request, response);
+          if (used != null) {
+            instrumentation.costs().recordCall(span, call.parent, used);
+          }
+        } catch (Throwable e) {
+          instrumentationFailed(e);
+        }
+      }
+      if (call.costTotal != null) {
+        try {
+          Costs.recordTotal(span, call.costTotal);
+        } catch (Throwable e) {
+          instrumentationFailed(e);
+        }
       }
       String errorType = cancelledType;
       try {
@@ -329,6 +357,8 @@ public final class Operation<REQ, RES> {
     private final Instrumentation instrumentation;
     // A field updater rather than an AtomicBoolean: one object less per call.
     private volatile int ended;
+    // The cost of the model calls under this one, when it sums them and prices are set.
+    @Nullable Costs.Total costTotal;
 
     Call(REQ request, Span span, Context parent, long startNanos, Instrumentation instrumentation) {
       this.request = request;
@@ -352,7 +382,8 @@ public final class Operation<REQ, RES> {
      * only started and ended (a listener's) never needs one.
      */
     public Context context() {
-      return span.getSpanContext().isValid() ? parent.with(span) : parent;
+      Context context = span.getSpanContext().isValid() ? parent.with(span) : parent;
+      return Costs.withTotal(context, costTotal);
     }
 
     public long startNanos() {
@@ -384,6 +415,8 @@ public final class Operation<REQ, RES> {
     @Nullable private Metrics<? super REQ, ? super RES> metrics;
     @Nullable private Function<? super RES, String> responseErrorType;
     @Nullable private String responseErrorDescription;
+    @Nullable private BiFunction<? super REQ, ? super RES, ModelUsage> usage;
+    private boolean sumsCost;
 
     private Builder(
         Instrumentation instrumentation, SpanKind kind, Function<? super REQ, String> spanName) {
@@ -424,6 +457,21 @@ public final class Operation<REQ, RES> {
         Function<? super RES, String> responseErrorType, String description) {
       this.responseErrorType = requireNonNull(responseErrorType, "responseErrorType");
       this.responseErrorDescription = requireNonNull(description, "description");
+      return this;
+    }
+
+    /**
+     * For calls to a model: the tokens a response reports, which the telemetry's token prices turn
+     * into the call's cost (nothing happens without prices).
+     */
+    public Builder<REQ, RES> usage(BiFunction<? super REQ, ? super RES, ModelUsage> usage) {
+      this.usage = requireNonNull(usage, "usage");
+      return this;
+    }
+
+    /** For agents and workflows: the span carries the cost of the model calls under it. */
+    public Builder<REQ, RES> sumsCost() {
+      this.sumsCost = true;
       return this;
     }
 
