@@ -224,7 +224,9 @@ public final class TraceStore {
       int errorCount,
       @Nullable String conversationId,
       List<String> workflows,
-      List<String> agents) {}
+      List<String> agents,
+      @Nullable Double cost,
+      @Nullable String currency) {}
 
   /** A page of the list. */
   public record Page(int total, int offset, long version, List<TraceSummary> traces) {}
@@ -310,6 +312,8 @@ public final class TraceStore {
     long outputTokens;
     int errorCount;
     @Nullable ViewSpan root;
+    // What the priced model calls cost, by currency (llmetry4j.usage.cost on each call).
+    final Map<String, Double> costs = new java.util.TreeMap<>();
 
     Trace(String traceId) {
       this.traceId = traceId;
@@ -327,6 +331,11 @@ public final class TraceStore {
         addIfPresent(models, modelOf(span));
         inputTokens += inputTokens(span);
         outputTokens += outputTokens(span);
+        Object cost = span.attributes().get("llmetry4j.usage.cost");
+        String currency = span.stringAttribute("llmetry4j.usage.cost.currency");
+        if (cost instanceof Double && currency != null) {
+          costs.merge(currency, (Double) cost, Double::sum);
+        }
       }
       addIfPresent(conversationIds, span.stringAttribute("gen_ai.conversation.id"));
       addIfPresent(
@@ -368,7 +377,10 @@ public final class TraceStore {
           errorCount,
           conversationIds.isEmpty() ? null : conversationIds.iterator().next(),
           List.copyOf(workflows),
-          List.copyOf(agents));
+          List.copyOf(agents),
+          // One currency: its sum; several: none, as on an agent's span.
+          costs.size() == 1 ? costs.values().iterator().next() : null,
+          costs.size() == 1 ? costs.keySet().iterator().next() : null);
     }
   }
 }

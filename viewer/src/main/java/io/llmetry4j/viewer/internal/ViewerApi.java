@@ -57,7 +57,12 @@ public final class ViewerApi {
       strings(json, trace.models());
       json.name("inputTokens").value(trace.inputTokens());
       json.name("outputTokens").value(trace.outputTokens());
-      json.name("cost").rawValue("null");
+      if (trace.cost() == null) {
+        json.name("cost").rawValue("null");
+      } else {
+        json.name("cost").value(trace.cost());
+        json.field("currency", trace.currency());
+      }
       json.name("errorCount").value(trace.errorCount());
       json.field("conversationId", trace.conversationId());
       json.name("workflows");

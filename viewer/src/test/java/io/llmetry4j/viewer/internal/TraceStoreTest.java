@@ -143,7 +143,11 @@ class TraceStoreTest {
                 "gen_ai.usage.input_tokens",
                 150L,
                 "gen_ai.usage.output_tokens",
-                10L));
+                10L,
+                "llmetry4j.usage.cost",
+                0.25,
+                "llmetry4j.usage.cost.currency",
+                "USD"));
     // Children first, as a batch processor often delivers them.
     store.addAll(List.of(chat, secondChat));
     store.addAll(List.of(agent, workflow));
@@ -176,6 +180,9 @@ class TraceStoreTest {
     assertThat(first.outputTokens()).isEqualTo(30);
     assertThat(first.errorCount()).isEqualTo(1);
     assertThat(first.conversationId()).isEqualTo("conv-1");
+    // The priced call's cost; the unpriced one adds nothing.
+    assertThat(first.cost()).isEqualTo(0.25);
+    assertThat(first.currency()).isEqualTo("USD");
     assertThat(first.workflows()).containsExactly("answer");
     assertThat(first.agents()).containsExactly("Assistant");
     assertThat(first.endEpochNanos() - first.startEpochNanos()).isEqualTo(100);
