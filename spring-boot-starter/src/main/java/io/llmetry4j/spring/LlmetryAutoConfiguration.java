@@ -62,6 +62,7 @@ import org.springframework.util.ClassUtils;
 public class LlmetryAutoConfiguration {
 
   static final String MAX_CONTENT_LENGTH = "llmetry4j.max-content-length";
+  static final String TOKEN_PRICES = "llmetry4j.token-prices";
 
   /**
    * The OpenTelemetry SDK, for an application that has no {@code OpenTelemetry} bean: an attached
@@ -287,6 +288,7 @@ public class LlmetryAutoConfiguration {
     if (maxContentLength != null && maxContentLength < 1) {
       throw new IllegalArgumentException(MAX_CONTENT_LENGTH + " must be at least 1");
     }
+    io.llmetry4j.core.TokenPrices prices = tokenPrices(properties.getTokenPrices());
     return builder -> {
       builder
           .captureContent(properties.isCaptureContent())
@@ -294,7 +296,25 @@ public class LlmetryAutoConfiguration {
       if (maxContentLength != null) {
         builder.maxContentLength(maxContentLength);
       }
+      if (prices != null) {
+        builder.tokenPrices(prices);
+      }
     };
+  }
+
+  /** The prices of {@code llmetry4j.token-prices}; at startup, failing on file and line. */
+  @Nullable
+  private static io.llmetry4j.core.TokenPrices tokenPrices(@Nullable String file) {
+    if (file == null || file.isBlank()) {
+      return null;
+    }
+    try {
+      return io.llmetry4j.core.TokenPrices.load(java.nio.file.Path.of(file.strip()));
+    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(TOKEN_PRICES + ": " + file.strip() + " cannot be read", e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(TOKEN_PRICES + ": " + e.getMessage(), e);
+    }
   }
 
   private static void require(@Nullable String value, String property) {

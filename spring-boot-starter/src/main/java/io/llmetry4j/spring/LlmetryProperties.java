@@ -27,6 +27,12 @@ public class LlmetryProperties {
   /** Also record the attributes OpenLLMetry (traceloop-sdk) emits, for views built on them. */
   private boolean openllmetryCompat = false;
 
+  /**
+   * A file of the token prices you pay (see TokenPrices for its form): priced calls then carry
+   * llmetry4j.usage.cost, agents and workflows the sum. None by default: no cost.
+   */
+  @Nullable private String tokenPrices;
+
   /** Which LangChain4j components are traced. */
   private final Components components = new Components();
 
@@ -59,6 +65,15 @@ public class LlmetryProperties {
 
   public void setMaxContentLength(@Nullable Integer maxContentLength) {
     this.maxContentLength = maxContentLength;
+  }
+
+  @Nullable
+  public String getTokenPrices() {
+    return tokenPrices;
+  }
+
+  public void setTokenPrices(@Nullable String tokenPrices) {
+    this.tokenPrices = tokenPrices;
   }
 
   public boolean isOpenllmetryCompat() {

@@ -186,6 +186,39 @@ class LlmetryAutoConfigurationTest {
   }
 
   @Test
+  void token_prices_of_the_property_reach_the_telemetry_and_a_bad_file_fails_on_its_line(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path good = dir.resolve("prices.properties");
+    java.nio.file.Files.writeString(
+        good,
+        "price.a.provider = openai\nprice.a.model = gpt-4o*\nprice.a.currency = USD\n"
+            + "price.a.input = 1\nprice.a.output = 2\n");
+    runner
+        .withPropertyValues("llmetry4j.token-prices=" + good)
+        .run(
+            context ->
+                assertThat(
+                        io.llmetry4j.core.internal.Instrumentation.of(
+                                context.getBean(LlmTelemetry.class))
+                            .costs()
+                            .enabled())
+                    .isTrue());
+    java.nio.file.Path bad = dir.resolve("bad.properties");
+    java.nio.file.Files.writeString(bad, "price.a.provider = openai\nprice.a.model gpt-4o\n");
+    runner
+        .withPropertyValues("llmetry4j.token-prices=" + bad)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(stackTrace(context.getStartupFailure()))
+                  .contains(
+                      "llmetry4j.token-prices: "
+                          + bad
+                          + ":2: expected price.<name>.<field> = <value>");
+            });
+  }
+
+  @Test
   void a_bad_max_content_length_fails_start_up_naming_the_property() {
     runner
         .withPropertyValues("llmetry4j.max-content-length=0")
