@@ -10,6 +10,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import io.llmetry4j.chat.TracingChatModel;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.TokenPrices;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -47,6 +48,8 @@ public class ChatListenerBenchmark {
   private OpenTelemetrySdk sdk;
   private ChatModel bare;
   private ChatModel tracedContentOff;
+  // The same listener with a price table that prices the call (#24).
+  private ChatModel tracedContentOffPriced;
   private ChatModel tracedContentOn;
   // The listener and TracingChatModel: the span current around the provider's call.
   private ChatModel wrappedContentOff;
@@ -61,6 +64,20 @@ public class ChatListenerBenchmark {
     tracedContentOff =
         new InProcessChatModel(
             List.of(TracingChatModelListener.create(LlmTelemetry.builder(sdk).build())));
+    tracedContentOffPriced =
+        new InProcessChatModel(
+            List.of(
+                TracingChatModelListener.create(
+                    LlmTelemetry.builder(sdk)
+                        .tokenPrices(
+                            TokenPrices.builder()
+                                .price(
+                                    TokenPrices.price("ollama", "llama3", "USD")
+                                        .perMillionTokens()
+                                        .input("0.10")
+                                        .output("0.40"))
+                                .build())
+                        .build())));
     tracedContentOn =
         new InProcessChatModel(
             List.of(
@@ -105,6 +122,12 @@ public class ChatListenerBenchmark {
   @Benchmark
   public ChatResponse listener_contentOff_oneMessage() {
     return tracedContentOff.chat(oneMessage);
+  }
+
+  /** With token prices: the call's cost on its span, the cost counter (#24). */
+  @Benchmark
+  public ChatResponse listener_contentOff_priced_oneMessage() {
+    return tracedContentOffPriced.chat(oneMessage);
   }
 
   @Benchmark

@@ -362,31 +362,11 @@ public final class TokenPrices {
     }
 
     /**
-     * The cost of one call's tokens (the conventions' counts: input includes cached tokens, output
-     * includes reasoning), exactly; the kinds a price leaves out cost nothing.
+     * The price of one token of {@code kind} ({@code input}, {@code cache_read}, {@code
+     * cache_write}, {@code output}, {@code reasoning}), with the defaults above applied; 0 when the
+     * price leaves the kind out.
      */
-    public BigDecimal cost(
-        long inputTokens,
-        long cacheReadTokens,
-        long cacheWriteTokens,
-        long outputTokens,
-        long reasoningTokens) {
-      BigDecimal total = BigDecimal.ZERO;
-      long plainInput = Math.max(0, inputTokens - cacheReadTokens - cacheWriteTokens);
-      total = add(total, plainInput, input);
-      total = add(total, cacheReadTokens, cacheRead != null ? cacheRead : input);
-      total = add(total, cacheWriteTokens, cacheWrite != null ? cacheWrite : input);
-      long plainOutput =
-          reasoning == null ? outputTokens : Math.max(0, outputTokens - reasoningTokens);
-      total = add(total, plainOutput, output);
-      if (reasoning != null) {
-        total = add(total, reasoningTokens, reasoning);
-      }
-      return total.divide(BigDecimal.valueOf(perTokens), MathContext.DECIMAL64);
-    }
-
-    /** The part of {@link #cost} of one kind of token, for the cost counter. */
-    public BigDecimal costOf(String kind, long tokens) {
+    public double perToken(String kind) {
       BigDecimal unit =
           switch (kind) {
             case "input" -> input;
@@ -394,19 +374,16 @@ public final class TokenPrices {
             case "cache_write" -> cacheWrite != null ? cacheWrite : input;
             case "output" -> output;
             case "reasoning" -> reasoning != null ? reasoning : output;
-            default -> null;
+            default -> throw new IllegalArgumentException("unknown token kind " + kind);
           };
-      if (unit == null || tokens <= 0) {
-        return BigDecimal.ZERO;
-      }
-      return unit.multiply(BigDecimal.valueOf(tokens))
-          .divide(BigDecimal.valueOf(perTokens), MathContext.DECIMAL64);
+      return unit == null
+          ? 0
+          : unit.divide(BigDecimal.valueOf(perTokens), MathContext.DECIMAL64).doubleValue();
     }
 
-    private static BigDecimal add(BigDecimal total, long tokens, @Nullable BigDecimal unit) {
-      return unit == null || tokens <= 0
-          ? total
-          : total.add(unit.multiply(BigDecimal.valueOf(tokens)));
+    /** Whether reasoning tokens have a price of their own (else they are billed as output). */
+    public boolean billsReasoningApart() {
+      return reasoning != null;
     }
 
     @Override

@@ -55,12 +55,10 @@ class ViewerBrowserTest {
     try (BrowserSession browser = BrowserSession.start()) {
       WebDriver driver = browser.driver();
       WebDriverWait wait = browser.waitUpTo(Duration.ofSeconds(20));
-      String[] origin = new String[1];
       RagDemo.run(
           new String[] {"--viewer", "--capture-content"},
           quiet(),
           (viewerUrl, ask) -> {
-            origin[0] = viewerUrl;
             driver.get(viewerUrl);
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".trace-row"), 1));
             WebElement row = driver.findElement(By.cssSelector(".trace-row"));
@@ -117,12 +115,13 @@ class ViewerBrowserTest {
             filter(driver, "filter-name", "Assistant");
             wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".trace-row"), 2));
             assertThat(driver.findElement(By.id("trace-count")).getText()).contains("2");
-          });
 
-      assertThat(browser.requestedUrls())
-          .isNotEmpty()
-          .allSatisfy(url -> assertThat(url).startsWith(origin[0]));
-      assertThat(browser.consoleMessages()).noneMatch(m -> m.startsWith("SEVERE"));
+            // While the viewer still runs: once the demo stops it, the page's next poll fails.
+            assertThat(browser.requestedUrls())
+                .isNotEmpty()
+                .allSatisfy(url -> assertThat(url).startsWith(viewerUrl));
+            assertThat(browser.consoleMessages()).noneMatch(m -> m.startsWith("SEVERE"));
+          });
     }
   }
 

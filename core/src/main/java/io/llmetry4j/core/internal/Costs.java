@@ -8,13 +8,10 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
-import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.LocalDate;
-import java.util.Currency;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.annotation.Nullable;
 
 /**
@@ -22,6 +19,11 @@ import javax.annotation.Nullable;
  * currency on each priced model call, the sum on every agent and workflow span above it in the same
  * process, and the {@code llmetry4j.usage.cost} counter by provider, model, currency and token
  * kind. Without prices nothing is computed, allocated or recorded.
+ *
+ * <p>Each provider and model is resolved once a day (prices have effective dates): its price per
+ * token of each kind and the counter's attribute sets are kept, so pricing a call is a map lookup
+ * and a few multiplications. Amounts are doubles: exact to about 15 significant digits, far below
+ * any currency's smallest unit for one call.
  *
  * <p>Not public API: shared by the llmetry4j modules, may change without notice.
  */
@@ -40,20 +42,27 @@ public final class Costs {
 
   static final String METRIC = "llmetry4j.usage.cost";
 
-  private static final List<String> KINDS =
-      List.of("input", "cache_read", "cache_write", "output", "reasoning");
+  private static final String[] KINDS = {
+    "input", "cache_read", "cache_write", "output", "reasoning"
+  };
+  private static final int INPUT = 0;
+  private static final int CACHE_READ = 1;
+  private static final int CACHE_WRITE = 2;
+  private static final int OUTPUT = 3;
+  private static final int REASONING = 4;
+  private static final long MILLIS_PER_DAY = 86_400_000L;
 
   private static final ContextKey<Total> TOTAL = ContextKey.named("llmetry4j-cost-total");
 
-  private static final Costs NONE = new Costs(TokenPrices.none(), null, Clock.systemUTC());
+  private static final Costs NONE = new Costs(TokenPrices.none(), null);
 
   private final TokenPrices prices;
   @Nullable private final DoubleCounter counter;
-  private final Clock clock;
+  // provider → model → the price of the day; "" for a provider not reported.
+  private final Map<String, Map<String, Resolved>> resolved = new ConcurrentHashMap<>();
 
-  private Costs(TokenPrices prices, @Nullable Meter meter, Clock clock) {
+  private Costs(TokenPrices prices, @Nullable Meter meter) {
     this.prices = prices;
-    this.clock = clock;
     this.counter =
         prices.isEmpty() || meter == null
             ? null
@@ -68,7 +77,7 @@ public final class Costs {
   }
 
   static Costs of(TokenPrices prices, Meter meter) {
-    return prices.isEmpty() ? NONE : new Costs(prices, meter, Clock.systemUTC());
+    return prices.isEmpty() ? NONE : new Costs(prices, meter);
   }
 
   /** Whether any price is set: when not, every method here returns at once. */
@@ -81,62 +90,89 @@ public final class Costs {
    * the agents and workflows of {@code parent}. An unpriced model gets nothing.
    */
   public void recordCall(Span span, Context parent, ModelUsage usage) {
-    if (counter == null) {
+    if (counter == null || usage.model() == null) {
       return;
     }
-    TokenPrices.Price price = prices.find(usage.provider(), usage.model(), LocalDate.now(clock));
-    if (price == null) {
+    Resolved price = resolve(usage.provider() == null ? "" : usage.provider(), usage.model());
+    if (price.currency == null) {
       return;
     }
-    BigDecimal cost =
-        price.cost(
-            usage.inputTokens(),
-            usage.cacheReadTokens(),
-            usage.cacheWriteTokens(),
-            usage.outputTokens(),
-            usage.reasoningTokens());
-    String currency = price.currency().getCurrencyCode();
-    span.setAttribute(COST, cost.doubleValue());
-    span.setAttribute(CURRENCY, currency);
-    long[] tokens = byKind(usage, price);
-    for (int i = 0; i < KINDS.size(); i++) {
-      BigDecimal part = price.costOf(KINDS.get(i), tokens[i]);
-      if (part.signum() > 0) {
-        counter.add(
-            part.doubleValue(),
-            Attributes.of(
-                SemconvAttributes.GEN_AI_PROVIDER_NAME,
-                usage.provider() == null ? "" : usage.provider(),
-                SemconvAttributes.GEN_AI_RESPONSE_MODEL,
-                usage.model(),
-                CURRENCY,
-                currency,
-                TOKEN_KIND,
-                KINDS.get(i)));
-      }
-    }
+    long cacheRead = usage.cacheReadTokens();
+    long cacheWrite = usage.cacheWriteTokens();
+    long plainInput = Math.max(0, usage.inputTokens() - cacheRead - cacheWrite);
+    long reasoning = price.reasoningApart ? usage.reasoningTokens() : 0;
+    long plainOutput = Math.max(0, usage.outputTokens() - reasoning);
+    double cost =
+        add(price, INPUT, plainInput)
+            + add(price, CACHE_READ, cacheRead)
+            + add(price, CACHE_WRITE, cacheWrite)
+            + add(price, OUTPUT, plainOutput)
+            + add(price, REASONING, reasoning);
+    span.setAttribute(COST, cost);
+    span.setAttribute(CURRENCY, price.currency);
     Total total = parent.get(TOTAL);
     if (total != null) {
-      total.add(price.currency(), cost);
+      total.add(price.currency, cost);
     }
   }
 
-  /** Tokens per kind as {@link TokenPrices.Price#cost} bills them. */
-  private static long[] byKind(ModelUsage usage, TokenPrices.Price price) {
-    long plainInput =
-        Math.max(0, usage.inputTokens() - usage.cacheReadTokens() - usage.cacheWriteTokens());
-    boolean reasoningApart = price.costOf("reasoning", 1).compareTo(price.costOf("output", 1)) != 0;
-    long plainOutput =
-        reasoningApart
-            ? Math.max(0, usage.outputTokens() - usage.reasoningTokens())
-            : usage.outputTokens();
-    return new long[] {
-      plainInput,
-      usage.cacheReadTokens(),
-      usage.cacheWriteTokens(),
-      plainOutput,
-      reasoningApart ? usage.reasoningTokens() : 0
-    };
+  /** The cost of {@code tokens} of one kind, also counted on the counter. */
+  private double add(Resolved price, int kind, long tokens) {
+    if (tokens <= 0 || price.perToken[kind] == 0) {
+      return 0;
+    }
+    double cost = tokens * price.perToken[kind];
+    counter.add(cost, price.kindAttributes[kind]);
+    return cost;
+  }
+
+  private Resolved resolve(String provider, String model) {
+    long day = System.currentTimeMillis() / MILLIS_PER_DAY;
+    Map<String, Resolved> models =
+        resolved.computeIfAbsent(provider, p -> new ConcurrentHashMap<>());
+    Resolved price = models.get(model);
+    if (price == null || price.day != day) {
+      // Bounded by the models the application calls, each resolved again once a day.
+      price =
+          Resolved.of(
+              prices.find(provider, model, LocalDate.ofEpochDay(day)), provider, model, day);
+      models.put(model, price);
+    }
+    return price;
+  }
+
+  /** One model's price of one day: per token of each kind, and the counter's attributes. */
+  private static final class Resolved {
+    final long day;
+    @Nullable final String currency;
+    final double[] perToken = new double[KINDS.length];
+    final Attributes[] kindAttributes = new Attributes[KINDS.length];
+    final boolean reasoningApart;
+
+    private Resolved(long day, @Nullable TokenPrices.Price price, String provider, String model) {
+      this.day = day;
+      this.currency = price == null ? null : price.currency().getCurrencyCode();
+      this.reasoningApart = price != null && price.billsReasoningApart();
+      if (price != null) {
+        for (int kind = 0; kind < KINDS.length; kind++) {
+          perToken[kind] = price.perToken(KINDS[kind]);
+          kindAttributes[kind] =
+              Attributes.of(
+                  SemconvAttributes.GEN_AI_PROVIDER_NAME,
+                  provider,
+                  SemconvAttributes.GEN_AI_RESPONSE_MODEL,
+                  model,
+                  CURRENCY,
+                  currency,
+                  TOKEN_KIND,
+                  KINDS[kind]);
+        }
+      }
+    }
+
+    static Resolved of(@Nullable TokenPrices.Price price, String provider, String model, long day) {
+      return new Resolved(day, price, provider, model);
+    }
   }
 
   /**
@@ -158,11 +194,11 @@ public final class Costs {
     if (total == null) {
       return;
     }
-    Map<Currency, BigDecimal> sums = total.snapshot();
+    Map<String, Double> sums = total.snapshot();
     if (sums.size() == 1) {
-      Map.Entry<Currency, BigDecimal> only = sums.entrySet().iterator().next();
-      span.setAttribute(COST, only.getValue().doubleValue());
-      span.setAttribute(CURRENCY, only.getKey().getCurrencyCode());
+      Map.Entry<String, Double> only = sums.entrySet().iterator().next();
+      span.setAttribute(COST, only.getValue());
+      span.setAttribute(CURRENCY, only.getKey());
     }
   }
 
@@ -172,22 +208,22 @@ public final class Costs {
    */
   public static final class Total {
     @Nullable private final Total parent;
-    private final Map<Currency, BigDecimal> sums = new HashMap<>(2);
+    private final Map<String, Double> sums = new TreeMap<>();
 
     Total(@Nullable Total parent) {
       this.parent = parent;
     }
 
-    void add(Currency currency, BigDecimal cost) {
+    void add(String currency, double cost) {
       synchronized (this) {
-        sums.merge(currency, cost, BigDecimal::add);
+        sums.merge(currency, cost, Double::sum);
       }
       if (parent != null) {
         parent.add(currency, cost);
       }
     }
 
-    synchronized Map<Currency, BigDecimal> snapshot() {
+    synchronized Map<String, Double> snapshot() {
       return Map.copyOf(sums);
     }
   }
