@@ -230,6 +230,19 @@ public final class RagDemo {
     }
   }
 
+  /**
+   * The demo's AI Service over {@code builder}'s model: a window memory per conversation, the
+   * traced augmentor and the glossary tool, the service itself traced.
+   */
+  private static <T> T service(
+      LlmTelemetry telemetry, Class<T> type, AiServices<T> builder, RetrievalAugmentor augmentor) {
+    builder
+        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
+        .retrievalAugmentor(augmentor);
+    return TracingAiService.wrap(
+        telemetry, type, TracingTools.addTo(builder, telemetry, new GlossaryTools()).build());
+  }
+
   /** The AI Service of the demo, answering in one call per question. */
   private static Question questions(
       LlmTelemetry telemetry,
@@ -240,24 +253,19 @@ public final class RagDemo {
       String conversationId,
       PrintStream out) {
     Assistant assistant =
-        TracingAiService.wrap(
+        service(
             telemetry,
             Assistant.class,
-            TracingTools.addTo(
-                    AiServices.builder(Assistant.class)
-                        .chatModel(
-                            TracingChatModel.wrap(
-                                OllamaChatModel.builder()
-                                    .baseUrl(url)
-                                    .modelName(modelName)
-                                    .timeout(Duration.ofMinutes(5))
-                                    .listeners(List.of(listener))
-                                    .build()))
-                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                        .retrievalAugmentor(augmentor),
-                    telemetry,
-                    new GlossaryTools())
-                .build());
+            AiServices.builder(Assistant.class)
+                .chatModel(
+                    TracingChatModel.wrap(
+                        OllamaChatModel.builder()
+                            .baseUrl(url)
+                            .modelName(modelName)
+                            .timeout(Duration.ofMinutes(5))
+                            .listeners(List.of(listener))
+                            .build())),
+            augmentor);
     return question -> {
       String[] traceId = new String[1];
       String answer =
@@ -285,24 +293,19 @@ public final class RagDemo {
       String conversationId,
       PrintStream out) {
     StreamingAssistant assistant =
-        TracingAiService.wrap(
+        service(
             telemetry,
             StreamingAssistant.class,
-            TracingTools.addTo(
-                    AiServices.builder(StreamingAssistant.class)
-                        .streamingChatModel(
-                            TracingStreamingChatModel.wrap(
-                                OllamaStreamingChatModel.builder()
-                                    .baseUrl(url)
-                                    .modelName(modelName)
-                                    .timeout(Duration.ofMinutes(5))
-                                    .listeners(List.of(listener))
-                                    .build()))
-                        .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(10))
-                        .retrievalAugmentor(augmentor),
-                    telemetry,
-                    new GlossaryTools())
-                .build());
+            AiServices.builder(StreamingAssistant.class)
+                .streamingChatModel(
+                    TracingStreamingChatModel.wrap(
+                        OllamaStreamingChatModel.builder()
+                            .baseUrl(url)
+                            .modelName(modelName)
+                            .timeout(Duration.ofMinutes(5))
+                            .listeners(List.of(listener))
+                            .build())),
+            augmentor);
     return question -> {
       String[] traceId = new String[1];
       out.print("answer (streamed): ");
