@@ -97,6 +97,8 @@ public final class TraceStore {
   public synchronized Page list(Filter filter, int offset, int limit) {
     List<Trace> all = new ArrayList<>(traces.values());
     List<TraceSummary> page = new ArrayList<>();
+    // What every matching trace cost (a conversation's total when filtered on one), by currency.
+    Map<String, Double> costs = new java.util.TreeMap<>();
     int matched = 0;
     for (int i = all.size() - 1; i >= 0; i--) {
       Trace trace = all.get(i);
@@ -106,9 +108,16 @@ public final class TraceStore {
       if (matched >= offset && page.size() < limit) {
         page.add(trace.summary());
       }
+      trace.costs.forEach((currency, cost) -> costs.merge(currency, cost, Double::sum));
       matched++;
     }
-    return new Page(matched, offset, version, page);
+    return new Page(
+        matched,
+        offset,
+        version,
+        page,
+        costs.size() == 1 ? costs.values().iterator().next() : null,
+        costs.size() == 1 ? costs.keySet().iterator().next() : null);
   }
 
   /**
@@ -229,7 +238,13 @@ public final class TraceStore {
       @Nullable String currency) {}
 
   /** A page of the list. */
-  public record Page(int total, int offset, long version, List<TraceSummary> traces) {}
+  public record Page(
+      int total,
+      int offset,
+      long version,
+      List<TraceSummary> traces,
+      @Nullable Double cost,
+      @Nullable String currency) {}
 
   /** What the store holds and has evicted. */
   public record Stats(

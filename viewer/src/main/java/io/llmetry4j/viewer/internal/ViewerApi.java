@@ -43,6 +43,11 @@ public final class ViewerApi {
     json.name("total").value(page.total());
     json.name("offset").value(page.offset());
     json.name("version").value(page.version());
+    if (page.cost() != null) {
+      // The priced calls of every matching trace: a conversation's cost when filtered on one.
+      json.name("cost").value(page.cost());
+      json.field("currency", page.currency());
+    }
     stats(json, stats);
     json.name("traces").beginArray();
     for (TraceStore.TraceSummary trace : page.traces()) {

@@ -532,6 +532,8 @@
     clearAppError();
     showStoreStatus(data);
     list.total = Number.isFinite(num(data.total)) ? num(data.total) : 0;
+    list.cost = data.cost;
+    list.currency = data.currency;
     if (data.version !== undefined && poller.version === null) poller.version = data.version;
     const traces = Array.isArray(data.traces) ? data.traces.filter(isObject) : [];
     return traces;
@@ -641,7 +643,10 @@
   }
 
   function renderListStatus() {
-    setText(byId('trace-count'), `${list.total} ${list.total === 1 ? 'trace' : 'traces'}`);
+    // With priced calls: what the matching traces cost (a conversation's total when filtered).
+    const spent = formatCost(list.cost, str(list.currency));
+    setText(byId('trace-count'),
+      `${list.total} ${list.total === 1 ? 'trace' : 'traces'}` + (spent ? ` · ${spent}` : ''));
     const shownTo = list.start + list.rows.length;
     setText(byId('list-range'), list.rows.length && (list.start > 0 || shownTo < list.total)
       ? `showing ${list.start + 1}–${shownTo}` : '');

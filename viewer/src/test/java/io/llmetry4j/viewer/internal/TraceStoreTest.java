@@ -183,6 +183,13 @@ class TraceStoreTest {
     // The priced call's cost; the unpriced one adds nothing.
     assertThat(first.cost()).isEqualTo(0.25);
     assertThat(first.currency()).isEqualTo("USD");
+    // The list's total: every matching trace's priced calls (a conversation's cost).
+    TraceStore.Page conversation =
+        store.list(new TraceStore.Filter(null, "conv-1", null, null, false), 0, 10);
+    assertThat(conversation.cost()).isEqualTo(0.25);
+    assertThat(conversation.currency()).isEqualTo("USD");
+    assertThat(store.list(new TraceStore.Filter(null, null, null, "gpt-4o", false), 0, 10).cost())
+        .isNull();
     assertThat(first.workflows()).containsExactly("answer");
     assertThat(first.agents()).containsExactly("Assistant");
     assertThat(first.endEpochNanos() - first.startEpochNanos()).isEqualTo(100);
