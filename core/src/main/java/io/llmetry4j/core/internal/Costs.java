@@ -3,8 +3,8 @@ package io.llmetry4j.core.internal;
 import io.llmetry4j.core.TokenPrices;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleCounter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
 import javax.annotation.Nullable;
 
 /**
@@ -22,8 +23,10 @@ import javax.annotation.Nullable;
  *
  * <p>Each provider and model is resolved once a day (prices have effective dates): its price per
  * token of each kind and the counter's attribute sets are kept, so pricing a call is a map lookup
- * and a few multiplications. Amounts are doubles: exact to about 15 significant digits, far below
- * any currency's smallest unit for one call.
+ * and a few multiplications. The counter is asynchronous: a call adds to an in-process sum per
+ * attribute set, which the SDK reads when it collects, instead of recording through the SDK's
+ * aggregation on the caller's thread. Amounts are doubles: exact to about 15 significant digits,
+ * far below any currency's smallest unit for one call.
  *
  * <p>Not public API: shared by the llmetry4j modules, may change without notice.
  */
@@ -57,23 +60,37 @@ public final class Costs {
   private static final Costs NONE = new Costs(TokenPrices.none(), null);
 
   private final TokenPrices prices;
-  @Nullable private final DoubleCounter counter;
+  // The sums the counter reports, by attribute set: created on a kind's first cost. Null without
+  // prices.
+  @Nullable private final Map<Attributes, DoubleAdder> sums;
+  // Held: the SDK reports an asynchronous instrument as long as it is registered.
+  @Nullable private final ObservableDoubleCounter counter;
   // provider → model → the price of the day; "" for a provider not reported.
   private final Map<String, Map<String, Resolved>> resolved = new ConcurrentHashMap<>();
 
   private Costs(TokenPrices prices, @Nullable Meter meter) {
     this.prices = prices;
+    if (prices.isEmpty() || meter == null) {
+      this.sums = null;
+      this.counter = null;
+      return;
+    }
+    Map<Attributes, DoubleAdder> reported = new ConcurrentHashMap<>();
+    this.sums = reported;
+    // One telemetry with prices per OpenTelemetry: two would report the same attribute sets on
+    // one instrument, and the SDK keeps one of the two.
     this.counter =
-        prices.isEmpty() || meter == null
-            ? null
-            : meter
-                .counterBuilder(METRIC)
-                .ofDoubles()
-                .setUnit("{currency}")
-                .setDescription(
-                    "What model calls cost, from the application's token prices, in the currency"
-                        + " of llmetry4j.usage.cost.currency")
-                .build();
+        meter
+            .counterBuilder(METRIC)
+            .ofDoubles()
+            .setUnit("{currency}")
+            .setDescription(
+                "What model calls cost, from the application's token prices, in the currency"
+                    + " of llmetry4j.usage.cost.currency")
+            .buildWithCallback(
+                measurement ->
+                    reported.forEach(
+                        (attributes, sum) -> measurement.record(sum.sum(), attributes)));
   }
 
   static Costs of(TokenPrices prices, Meter meter) {
@@ -82,7 +99,7 @@ public final class Costs {
 
   /** Whether any price is set: when not, every method here returns at once. */
   public boolean enabled() {
-    return counter != null;
+    return sums != null;
   }
 
   /**
@@ -90,7 +107,7 @@ public final class Costs {
    * the agents and workflows of {@code parent}. An unpriced model gets nothing.
    */
   public void recordCall(Span span, Context parent, ModelUsage usage) {
-    if (counter == null || usage.model() == null) {
+    if (sums == null || usage.model() == null) {
       return;
     }
     Resolved price = resolve(usage.provider() == null ? "" : usage.provider(), usage.model());
@@ -122,7 +139,13 @@ public final class Costs {
       return 0;
     }
     double cost = tokens * price.perToken[kind];
-    counter.add(cost, price.kindAttributes[kind]);
+    DoubleAdder sum = price.sums[kind];
+    if (sum == null) {
+      // Shared by the day's later resolutions of the same model: one sum per attribute set.
+      sum = sums.computeIfAbsent(price.kindAttributes[kind], attributes -> new DoubleAdder());
+      price.sums[kind] = sum;
+    }
+    sum.add(cost);
     return cost;
   }
 
@@ -147,6 +170,8 @@ public final class Costs {
     @Nullable final String currency;
     final double[] perToken = new double[KINDS.length];
     final Attributes[] kindAttributes = new Attributes[KINDS.length];
+    // The counter's sums of each kind, found on first use (racing threads find the same one).
+    final DoubleAdder[] sums = new DoubleAdder[KINDS.length];
     final boolean reasoningApart;
 
     private Resolved(long day, @Nullable TokenPrices.Price price, String provider, String model) {
@@ -181,7 +206,7 @@ public final class Costs {
    */
   @Nullable
   public Total newTotal(Context parent) {
-    return counter == null ? null : new Total(parent.get(TOTAL));
+    return sums == null ? null : new Total(parent.get(TOTAL));
   }
 
   /** {@code context} with {@code total} as the one its model calls add to. */
