@@ -226,6 +226,49 @@ class IngestionTracingTest {
   }
 
   @Test
+  void an_ingestion_carries_what_its_embeddings_cost() {
+    LlmTelemetry telemetry =
+        LlmTelemetry.builder(otel.getOpenTelemetry())
+            .tokenPrices(
+                io.llmetry4j.core.TokenPrices.builder()
+                    .price(
+                        io.llmetry4j.core.TokenPrices.price("*", "all-minilm*", "USD")
+                            .perMillionTokens()
+                            .input("0.02"))
+                    .build())
+            .build();
+    TracingIngestor ingestor =
+        TracingIngestor.builder(telemetry)
+            .documentSplitter(splitter())
+            .embeddingModel(miniLm)
+            .embeddingStore(new InMemoryEmbeddingStore<>())
+            .collectionName("docs")
+            .build();
+
+    IngestionResult result = ingestor.ingest(documents());
+
+    AttributeKey<Double> cost = AttributeKey.doubleKey("llmetry4j.usage.cost");
+    long tokens = result.tokenUsage().inputTokenCount();
+    double expected = tokens * 0.02 / 1_000_000;
+    List<SpanData> embeddings =
+        otel.getSpans().stream()
+            .filter(s -> s.getName().equals("embeddings all-minilm-l6-v2"))
+            .toList();
+    assertThat(embeddings).isNotEmpty();
+    assertThat(embeddings.stream().mapToDouble(s -> s.getAttributes().get(cost)).sum())
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-15));
+    SpanData ingest =
+        otel.getSpans().stream()
+            .filter(s -> s.getName().equals("ingest docs"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(ingest.getAttributes().get(cost))
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-15));
+    assertThat(ingest.getAttributes().get(AttributeKey.stringKey("llmetry4j.usage.cost.currency")))
+        .isEqualTo("USD");
+  }
+
+  @Test
   void ingestion_into_pgvector_counts_what_postgresql_stored() {
     PostgresCoordinates pg = PostgresCoordinates.require();
     String table = table();
