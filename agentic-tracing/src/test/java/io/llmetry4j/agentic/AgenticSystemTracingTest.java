@@ -409,6 +409,41 @@ class AgenticSystemTracingTest {
   }
 
   @Test
+  void with_token_prices_the_agent_carries_the_cost_of_its_calls() {
+    fixture =
+        new AgenticFixture(
+            settings ->
+                settings.tokenPrices(
+                    io.llmetry4j.core.TokenPrices.builder()
+                        .price(
+                            io.llmetry4j.core.TokenPrices.price("openai", "gpt-4o-mini*", "USD")
+                                .perMillionTokens()
+                                .input("0.15")
+                                .output("0.60"))
+                        .build()));
+    AgenticFixture.Writer writer =
+        AgenticTracing.create(fixture.telemetry)
+            .build(
+                AgenticServices.agentBuilder(AgenticFixture.Writer.class)
+                    .chatModel(fixture.chatModel())
+                    .tools(new AgenticFixture.WeatherTools()));
+
+    writer.write("dragons");
+
+    io.opentelemetry.api.common.AttributeKey<Double> cost =
+        io.opentelemetry.api.common.AttributeKey.doubleKey("llmetry4j.usage.cost");
+    // 90 in and 15 out, then 130 in and 12 out (the recorded answers).
+    double expected = (220 * 0.15 + 27 * 0.60) / 1_000_000;
+    assertThat(
+            fixture.named("chat gpt-4o-mini").stream()
+                .mapToDouble(chat -> chat.getAttributes().get(cost))
+                .sum())
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-15));
+    assertThat(fixture.only("invoke_agent write").getAttributes().get(cost))
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-15));
+  }
+
+  @Test
   void a_sub_agent_with_the_listener_of_its_own_too_is_traced_once() {
     ChatModel model = fixture.chatModel();
     AgenticTracing tracing = AgenticTracing.create(fixture.telemetry);
