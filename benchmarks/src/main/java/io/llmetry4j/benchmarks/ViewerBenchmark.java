@@ -162,7 +162,10 @@ public class ViewerBenchmark {
         .end();
   }
 
-  /** Keeps every finished span. */
+  /**
+   * Keeps every finished span, past the tracer provider's shutdown (which empties the SDK's {@code
+   * InMemorySpanExporter}).
+   */
   static final class Collecting implements SpanExporter {
     final List<SpanData> spans = new ArrayList<>();
 

@@ -8,7 +8,6 @@ import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.Collection;
-import javax.annotation.Nullable;
 
 /**
  * Starts the local trace viewer for an SDK the bootstrap assembles. Kept apart from {@link
@@ -105,7 +104,6 @@ final class ViewerSetup {
       return CompletableResultCode.ofSuccess();
     }
 
-    @Nullable
     @Override
     public String toString() {
       return "llmetry4j viewer exporter";

@@ -235,7 +235,10 @@ class StandaloneViewerTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Keeps what it is given, for writing a file. */
+  /**
+   * Keeps what it is given, for writing a file: the SDK's {@code InMemorySpanExporter} forgets its
+   * spans when the tracer provider shuts it down, before they are written.
+   */
   private static final class CollectingExporter implements SpanExporter {
     final List<SpanData> spans = new ArrayList<>();
 

@@ -214,7 +214,10 @@ final class SdkSpans {
     return values;
   }
 
-  /** The in-memory exporter of opentelemetry-sdk-testing, which is not a dependency here. */
+  /**
+   * Keeps the spans of both tracer providers past their shutdown, which empties the SDK's {@code
+   * InMemorySpanExporter}.
+   */
   private static final class CollectingExporter implements SpanExporter {
 
     private final List<SpanData> finished;
