@@ -1,15 +1,19 @@
 package io.llmetry4j.spring;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.LoggerProvider;
+import io.opentelemetry.api.metrics.DoubleCounter;
+import io.opentelemetry.api.metrics.DoubleCounterBuilder;
 import io.opentelemetry.api.metrics.DoubleGaugeBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.DoubleHistogramBuilder;
+import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.LongCounterBuilder;
 import io.opentelemetry.api.metrics.LongHistogram;
 import io.opentelemetry.api.metrics.LongHistogramBuilder;
@@ -17,12 +21,20 @@ import io.opentelemetry.api.metrics.LongUpDownCounterBuilder;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterBuilder;
 import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.metrics.ObservableDoubleCounter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongCounter;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import javax.annotation.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
@@ -40,7 +52,8 @@ import org.springframework.beans.factory.ObjectProvider;
  * conventions' ({@code gen_ai.client.operation.duration} is {@code
  * gen_ai_client_operation_duration_seconds} in Prometheus); attributes are tags, and the optional
  * ones a call did not have are {@value #ABSENT}, so that every meter of a name has the same tag
- * keys, as Prometheus requires.
+ * keys, as Prometheus requires. The cost counter (asynchronous, a sum per attribute set) is a
+ * {@link FunctionCounter} per attribute set.
  */
 final class MicrometerMetricsIntegration implements HostIntegration {
 
@@ -114,12 +127,15 @@ final class MicrometerMetricsIntegration implements HostIntegration {
     }
   }
 
-  /** Histograms into the registry; other instruments (llmetry4j records none) are no-ops. */
+  /**
+   * Histograms and asynchronous double counters into the registry; other instruments (llmetry4j
+   * records none) are no-ops.
+   */
   private static final class RegistryMeterProvider implements MeterProvider {
-    private final MeterRegistry registry;
+    private final Registry registry;
 
     RegistryMeterProvider(MeterRegistry registry) {
-      this.registry = registry;
+      this.registry = new Registry(registry);
     }
 
     @Override
@@ -144,11 +160,33 @@ final class MicrometerMetricsIntegration implements HostIntegration {
     }
   }
 
+  /**
+   * The application's registry, and the asynchronous counters recorded in it. Micrometer registers
+   * a meter per tag set before it is read, while an asynchronous instrument tells its attribute
+   * sets only when its callback runs: the callbacks run after each histogram recording (on the
+   * caller's thread, as the SDK would on collection) to register the sets that are new. A priced
+   * call records its cost before its duration, so its cost is in the registry when it returns.
+   */
+  private static final class Registry {
+    final MeterRegistry meters;
+    final List<ObservedCounter> observed = new CopyOnWriteArrayList<>();
+
+    Registry(MeterRegistry meters) {
+      this.meters = meters;
+    }
+
+    void registerNewSeries() {
+      for (ObservedCounter counter : observed) {
+        counter.registerNewSeries();
+      }
+    }
+  }
+
   private static final class RegistryMeter implements Meter {
-    private final MeterRegistry registry;
+    private final Registry registry;
     private final Meter noop = MeterProvider.noop().get("io.llmetry4j");
 
-    RegistryMeter(MeterRegistry registry) {
+    RegistryMeter(Registry registry) {
       this.registry = registry;
     }
 
@@ -159,7 +197,7 @@ final class MicrometerMetricsIntegration implements HostIntegration {
 
     @Override
     public LongCounterBuilder counterBuilder(String name) {
-      return noop.counterBuilder(name);
+      return new CounterBuilder(new Spec(registry, name), noop.counterBuilder(name));
     }
 
     @Override
@@ -173,17 +211,164 @@ final class MicrometerMetricsIntegration implements HostIntegration {
     }
   }
 
-  /** One histogram's name, description, unit and advised buckets. */
+  /** One instrument's name, description, unit and advised buckets. */
   private static final class Spec {
-    final MeterRegistry registry;
+    final Registry registry;
     final String name;
     @Nullable String description;
     String unit = "";
     double[] buckets = new double[0];
 
-    Spec(MeterRegistry registry, String name) {
+    Spec(Registry registry, String name) {
       this.registry = registry;
       this.name = name;
+    }
+  }
+
+  /** Counters: the asynchronous double one in the registry, the others no-ops. */
+  private static final class CounterBuilder implements LongCounterBuilder {
+    private final Spec spec;
+    private final LongCounterBuilder noop;
+
+    CounterBuilder(Spec spec, LongCounterBuilder noop) {
+      this.spec = spec;
+      this.noop = noop;
+    }
+
+    @Override
+    public LongCounterBuilder setDescription(String description) {
+      spec.description = description;
+      noop.setDescription(description);
+      return this;
+    }
+
+    @Override
+    public LongCounterBuilder setUnit(String unit) {
+      spec.unit = unit;
+      noop.setUnit(unit);
+      return this;
+    }
+
+    @Override
+    public DoubleCounterBuilder ofDoubles() {
+      DoubleCounterBuilder noopDoubles = noop.ofDoubles();
+      return new DoubleCounterBuilder() {
+        @Override
+        public DoubleCounterBuilder setDescription(String description) {
+          spec.description = description;
+          return this;
+        }
+
+        @Override
+        public DoubleCounterBuilder setUnit(String unit) {
+          spec.unit = unit;
+          return this;
+        }
+
+        @Override
+        public DoubleCounter build() {
+          return noopDoubles.build();
+        }
+
+        @Override
+        public ObservableDoubleCounter buildWithCallback(
+            Consumer<ObservableDoubleMeasurement> callback) {
+          ObservedCounter counter = new ObservedCounter(spec, callback);
+          spec.registry.observed.add(counter);
+          return counter;
+        }
+      };
+    }
+
+    @Override
+    public LongCounter build() {
+      return noop.build();
+    }
+
+    @Override
+    public ObservableLongCounter buildWithCallback(Consumer<ObservableLongMeasurement> callback) {
+      return noop.buildWithCallback(callback);
+    }
+  }
+
+  /**
+   * An asynchronous counter: a {@link FunctionCounter} per attribute set its callback reports, each
+   * reading the set's value from a fresh run of the callback. Attributes are the tags as they are
+   * (its sets all have the same keys). Closing it stops the callback; its meters keep their last
+   * value.
+   */
+  private static final class ObservedCounter implements ObservableDoubleCounter {
+    private final Spec spec;
+    private final Consumer<ObservableDoubleMeasurement> callback;
+    // The last value of each attribute set with a meter in the registry; guarded by this.
+    private final Map<Attributes, double[]> values = new HashMap<>();
+    private volatile boolean closed;
+
+    ObservedCounter(Spec spec, Consumer<ObservableDoubleMeasurement> callback) {
+      this.spec = spec;
+      this.callback = callback;
+    }
+
+    /** Runs the callback to register the attribute sets that have no meter yet. */
+    void registerNewSeries() {
+      List<Attributes> added = new ArrayList<>(0);
+      synchronized (this) {
+        observe(added);
+      }
+      // Outside the lock: the registry takes its own, and may be reading a meter of this counter.
+      for (Attributes attributes : added) {
+        register(attributes);
+      }
+    }
+
+    /** Runs the callback: updates the values, and collects the new sets in {@code added}. */
+    private void observe(@Nullable List<Attributes> added) {
+      callback.accept(
+          new ObservableDoubleMeasurement() {
+            @Override
+            public void record(double value) {
+              record(value, Attributes.empty());
+            }
+
+            @Override
+            public void record(double value, Attributes attributes) {
+              double[] last = values.get(attributes);
+              if (last == null && added != null) {
+                last = new double[1];
+                values.put(attributes, last);
+                added.add(attributes);
+              }
+              if (last != null) {
+                last[0] = value;
+              }
+            }
+          });
+    }
+
+    private void register(Attributes attributes) {
+      List<Tag> tags = new ArrayList<>(attributes.size());
+      attributes.forEach((key, value) -> tags.add(Tag.of(key.getKey(), String.valueOf(value))));
+      // No base unit: the cost counter's unit is the currency tag of each series. The registry
+      // keeps only a weak reference to this counter; the registry holder keeps it alive.
+      FunctionCounter.builder(spec.name, this, counter -> counter.read(attributes))
+          .description(spec.description)
+          .tags(tags)
+          .register(spec.registry.meters);
+    }
+
+    /** Read by the registry: a meter's value now. */
+    private synchronized double read(Attributes attributes) {
+      if (!closed) {
+        observe(null);
+      }
+      double[] last = values.get(attributes);
+      return last == null ? 0 : last[0];
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      spec.registry.observed.remove(this);
     }
   }
 
@@ -316,7 +501,7 @@ final class MicrometerMetricsIntegration implements HostIntegration {
             .description(spec.description)
             .tags(tags)
             .serviceLevelObjectives(slos)
-            .register(spec.registry)
+            .register(spec.registry.meters)
             .record(Math.round(value * 1e9), java.util.concurrent.TimeUnit.NANOSECONDS);
       } else {
         DistributionSummary.builder(spec.name)
@@ -324,9 +509,10 @@ final class MicrometerMetricsIntegration implements HostIntegration {
             .baseUnit(baseUnit(spec.unit))
             .tags(tags)
             .serviceLevelObjectives(spec.buckets)
-            .register(spec.registry)
+            .register(spec.registry.meters)
             .record(value);
       }
+      spec.registry.registerNewSeries();
     }
 
     /** {@code {token}} (UCUM annotation) is Micrometer's {@code tokens}. */

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.TokenPrices;
 import io.llmetry4j.store.TracingEmbeddingModel;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -14,6 +17,7 @@ import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
 import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
 import io.micrometer.tracing.otel.bridge.OtelTracer;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -35,6 +39,8 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
  * bridge, its metrics in a real Micrometer registry when the application's SDK has no reader.
  */
 class MicrometerIntegrationTest {
+
+  private static final AttributeKey<Double> COST = AttributeKey.doubleKey("llmetry4j.usage.cost");
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final OpenTelemetrySdk sdk =
@@ -173,6 +179,66 @@ class MicrometerIntegrationTest {
     assertThat(spans.getFinishedSpanItems())
         .extracting(SpanData::getName)
         .containsExactly("embeddings all-minilm-l6-v2");
+  }
+
+  @Test
+  void without_a_metric_reader_the_cost_counter_is_in_the_meter_registry_per_model_and_kind() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OpenTelemetry reported =
+        new MicrometerMetricsIntegration(
+                beans("registry", registry)
+                    .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
+            .openTelemetry(sdk);
+    LlmTelemetry telemetry =
+        LlmTelemetry.builder(reported)
+            .tokenPrices(
+                TokenPrices.builder()
+                    .price(
+                        TokenPrices.price("*", "all-minilm*", "USD")
+                            .perMillionTokens()
+                            .input("0.02"))
+                    .build())
+            .build();
+
+    embed(telemetry);
+
+    // Read as the registry reads it, right after the call: the series exists and has its value.
+    double first = spans.getFinishedSpanItems().get(0).getAttributes().get(COST);
+    assertThat(first).isPositive();
+    FunctionCounter cost = registry.get("llmetry4j.usage.cost").functionCounter();
+    assertThat(cost.count()).isEqualTo(first);
+    Meter.Id id = cost.getId();
+    assertThat(id.getTags())
+        .extracting(tag -> tag.getKey() + "=" + tag.getValue())
+        .containsExactlyInAnyOrder(
+            "gen_ai.provider.name=langchain4j.onnx",
+            "gen_ai.response.model=all-minilm-l6-v2",
+            "llmetry4j.usage.cost.currency=USD",
+            "llmetry4j.usage.token_kind=input");
+    assertThat(id.getBaseUnit()).isNull();
+    assertThat(id.getDescription()).startsWith("What model calls cost");
+
+    embed(telemetry);
+
+    double second = spans.getFinishedSpanItems().get(1).getAttributes().get(COST);
+    // One series, read fresh: the sum of both calls.
+    assertThat(registry.get("llmetry4j.usage.cost").functionCounters()).hasSize(1);
+    assertThat(cost.count()).isEqualTo(first + second);
+  }
+
+  @Test
+  void without_prices_the_registry_has_no_cost_counter() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    OpenTelemetry reported =
+        new MicrometerMetricsIntegration(
+                beans("registry", registry)
+                    .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
+            .openTelemetry(sdk);
+
+    embed(LlmTelemetry.builder(reported).build());
+
+    assertThat(registry.find("llmetry4j.usage.cost").meters()).isEmpty();
+    assertThat(registry.find("gen_ai.client.operation.duration").timers()).hasSize(1);
   }
 
   @Test

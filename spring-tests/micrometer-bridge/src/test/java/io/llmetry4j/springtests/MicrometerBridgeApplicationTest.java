@@ -8,14 +8,16 @@ import io.llmetry4j.bootstrap.Llmetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,8 +36,15 @@ class MicrometerBridgeApplicationTest extends GlossaryApplicationTest {
   private static final ObjectMapper json = new ObjectMapper();
 
   @DynamicPropertySource
-  static void endpoints(DynamicPropertyRegistry registry) throws IOException {
+  static void endpoints(DynamicPropertyRegistry registry) throws Exception {
     replayOpenAi(registry);
+    String prices =
+        Path.of(
+                MicrometerBridgeApplicationTest.class
+                    .getResource("/token-prices.properties")
+                    .toURI())
+            .toString();
+    registry.add("llmetry4j.token-prices", () -> prices);
     registry.add("management.otlp.tracing.endpoint", () -> otlp.endpoint() + "/v1/traces");
   }
 
@@ -122,6 +131,47 @@ class MicrometerBridgeApplicationTest extends GlossaryApplicationTest {
     System.out.println("gen_ai.client.token.usage (chat, input): " + input.toPrettyString());
     assertThat(measurements(input)).containsEntry("COUNT", 2.0).containsEntry("TOTAL", 230.0);
     assertThat(measurements(output)).containsEntry("COUNT", 2.0).containsEntry("TOTAL", 25.0);
+  }
+
+  @Test
+  void what_the_chat_calls_cost_is_in_boots_meter_registry_and_on_the_agent_span()
+      throws Exception {
+    // The test's prices: 0.15 USD per million input tokens, 0.60 per million output tokens.
+    double input = 230 * 0.15 / 1_000_000;
+    double output = 25 * 0.60 / 1_000_000;
+    JsonNode inputCost = metric("llmetry4j.usage.cost", "llmetry4j.usage.token_kind:input");
+    JsonNode outputCost = metric("llmetry4j.usage.cost", "llmetry4j.usage.token_kind:output");
+    System.out.println("llmetry4j.usage.cost (input): " + inputCost.toPrettyString());
+    assertThat(measurements(inputCost).get("COUNT")).isCloseTo(input, Offset.offset(1e-12));
+    assertThat(measurements(outputCost).get("COUNT")).isCloseTo(output, Offset.offset(1e-12));
+    // Both kinds of one model: the sum is the whole cost; its tags those of the counter.
+    JsonNode cost = metric("llmetry4j.usage.cost");
+    assertThat(measurements(cost).get("COUNT")).isCloseTo(input + output, Offset.offset(1e-12));
+    assertThat(tags(cost))
+        .containsOnlyKeys(
+            "gen_ai.provider.name",
+            "gen_ai.response.model",
+            "llmetry4j.usage.cost.currency",
+            "llmetry4j.usage.token_kind")
+        .containsEntry("gen_ai.provider.name", List.of("openai"))
+        .containsEntry("gen_ai.response.model", List.of("gpt-4o-mini-2024-07-18"))
+        .containsEntry("llmetry4j.usage.cost.currency", List.of("USD"))
+        .hasEntrySatisfying(
+            "llmetry4j.usage.token_kind",
+            kinds -> assertThat(kinds).containsExactlyInAnyOrder("input", "output"));
+    Span agent =
+        askTrace.stream()
+            .filter(span -> span.getName().equals("invoke_agent Assistant"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            agent.getAttributesList().stream()
+                .filter(a -> a.getKey().equals("llmetry4j.usage.cost"))
+                .findFirst()
+                .orElseThrow()
+                .getValue()
+                .getDoubleValue())
+        .isCloseTo(input + output, Offset.offset(1e-12));
   }
 
   private JsonNode metric(String name, String... tags) throws Exception {
