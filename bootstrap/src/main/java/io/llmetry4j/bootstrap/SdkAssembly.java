@@ -1,6 +1,7 @@
 package io.llmetry4j.bootstrap;
 
 import io.llmetry4j.core.ContentCapture;
+import io.llmetry4j.core.internal.TokenPriceFiles;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -314,26 +315,6 @@ final class SdkAssembly {
     }
   }
 
-  /**
-   * The token prices of the file {@code LLMETRY4J_TOKEN_PRICES} names, or null. A file that cannot
-   * be read or parsed fails naming the setting, the file and the line (a path is no secret).
-   */
-  @Nullable
-  private static io.llmetry4j.core.TokenPrices tokenPrices(ConfigProperties env) {
-    String file = env.getString(TOKEN_PRICES_PROPERTY);
-    if (file == null || file.isBlank()) {
-      return null;
-    }
-    try {
-      return io.llmetry4j.core.TokenPrices.load(java.nio.file.Path.of(file.strip()));
-    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-      throw new IllegalArgumentException(
-          "LLMETRY4J_TOKEN_PRICES: " + file.strip() + " cannot be read", e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("LLMETRY4J_TOKEN_PRICES: " + e.getMessage(), e);
-    }
-  }
-
   /** A positive number, or null when unset; otherwise fails naming {@code setting}. */
   @Nullable
   private static Long positive(@Nullable String value, String setting) {
@@ -352,7 +333,8 @@ final class SdkAssembly {
   }
 
   private static void readTelemetrySettings(ConfigProperties env, Settings settings) {
-    settings.tokenPrices = tokenPrices(env);
+    settings.tokenPrices =
+        TokenPriceFiles.load("LLMETRY4J_TOKEN_PRICES", env.getString(TOKEN_PRICES_PROPERTY));
     settings.captureContent = captureContent(env);
     settings.openLlmetryCompat = openLlmetryCompat(env);
     settings.semconvLatestExperimental =

@@ -6,6 +6,7 @@ import io.llmetry4j.bootstrap.Llmetry;
 import io.llmetry4j.bootstrap.LlmetryConfig;
 import io.llmetry4j.chat.TracingChatModelListener;
 import io.llmetry4j.core.LlmTelemetry;
+import io.llmetry4j.core.internal.TokenPriceFiles;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -288,7 +289,8 @@ public class LlmetryAutoConfiguration {
     if (maxContentLength != null && maxContentLength < 1) {
       throw new IllegalArgumentException(MAX_CONTENT_LENGTH + " must be at least 1");
     }
-    io.llmetry4j.core.TokenPrices prices = tokenPrices(properties.getTokenPrices());
+    io.llmetry4j.core.TokenPrices prices =
+        TokenPriceFiles.load(TOKEN_PRICES, properties.getTokenPrices());
     return builder -> {
       builder
           .captureContent(properties.isCaptureContent())
@@ -300,21 +302,6 @@ public class LlmetryAutoConfiguration {
         builder.tokenPrices(prices);
       }
     };
-  }
-
-  /** The prices of {@code llmetry4j.token-prices}; at startup, failing on file and line. */
-  @Nullable
-  private static io.llmetry4j.core.TokenPrices tokenPrices(@Nullable String file) {
-    if (file == null || file.isBlank()) {
-      return null;
-    }
-    try {
-      return io.llmetry4j.core.TokenPrices.load(java.nio.file.Path.of(file.strip()));
-    } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-      throw new IllegalArgumentException(TOKEN_PRICES + ": " + file.strip() + " cannot be read", e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(TOKEN_PRICES + ": " + e.getMessage(), e);
-    }
   }
 
   private static void require(@Nullable String value, String property) {
