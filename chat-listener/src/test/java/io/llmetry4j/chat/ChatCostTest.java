@@ -13,11 +13,17 @@ import io.llmetry4j.core.TokenPrices;
 import io.llmetry4j.core.testing.OllamaCassettes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +33,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +42,40 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChatCostTest {
 
-  @RegisterExtension static final OpenTelemetryExtension otel = OpenTelemetryExtension.create();
+  // An SDK of each test's own: the cost counter's sums belong to the meter (every priced telemetry
+  // on one OpenTelemetry adds to them), so a shared SDK would carry one test's costs into the next.
+  private final TestSdk otel = new TestSdk();
+
+  /** A real SDK collecting in memory: spans as they end, metrics on demand. */
+  static final class TestSdk implements AutoCloseable {
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    private final OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .build();
+
+    OpenTelemetry getOpenTelemetry() {
+      return sdk;
+    }
+
+    List<SpanData> getSpans() {
+      return spans.getFinishedSpanItems();
+    }
+
+    List<MetricData> getMetrics() {
+      return List.copyOf(metrics.collectAllMetrics());
+    }
+
+    @Override
+    public void close() {
+      sdk.close();
+    }
+  }
 
   static final AttributeKey<Double> COST = AttributeKey.doubleKey("llmetry4j.usage.cost");
   static final AttributeKey<String> CURRENCY =
@@ -80,6 +118,7 @@ class ChatCostTest {
 
   @AfterEach
   void stop() {
+    otel.close();
     openAi.close();
     anthropic.close();
     ollama.close();
@@ -160,6 +199,21 @@ class ChatCostTest {
     assertCost(byKind.get("output"), perMillion("17", "0.60"));
     assertThat(costPoints("claude-3-5-haiku-20241022"))
         .containsOnlyKeys("input", "cache_read", "cache_write", "output");
+  }
+
+  @Test
+  void two_priced_telemetries_on_one_opentelemetry_add_to_one_counter() {
+    LlmTelemetry first = LlmTelemetry.builder(otel.getOpenTelemetry()).tokenPrices(PRICES).build();
+    LlmTelemetry second = LlmTelemetry.builder(otel.getOpenTelemetry()).tokenPrices(PRICES).build();
+
+    openAi(first, "gpt-4o-mini").chat(List.of(UserMessage.from("Weather?")));
+    openAi(second, "gpt-4o-mini").chat(List.of(UserMessage.from("Weather?")));
+    openAi(second, "gpt-4o-mini").chat(List.of(UserMessage.from("Weather?")));
+
+    // One point per attribute set (the SDK drops a second one): the three calls' output.
+    assertCost(
+        costPoints("gpt-4o-mini-2024-07-18").get("output"),
+        perMillion("17", "0.60").multiply(new BigDecimal(3)));
   }
 
   @Test
@@ -314,14 +368,14 @@ class ChatCostTest {
     return new BigDecimal(tokens).multiply(new BigDecimal(price)).divide(new BigDecimal(1_000_000));
   }
 
-  private static SpanData span(String name) {
+  private SpanData span(String name) {
     return otel.getSpans().stream()
         .filter(s -> s.getName().equals(name))
         .reduce((a, b) -> b)
         .orElseThrow(() -> new AssertionError("no span " + name));
   }
 
-  private static Map<String, Double> costPoints(String model) {
+  private Map<String, Double> costPoints(String model) {
     MetricData cost =
         otel.getMetrics().stream()
             .filter(m -> m.getName().equals("llmetry4j.usage.cost"))

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import javax.annotation.Nullable;
@@ -132,15 +133,16 @@ final class MicrometerMetricsIntegration implements HostIntegration {
    * records none) are no-ops.
    */
   private static final class RegistryMeterProvider implements MeterProvider {
-    private final Registry registry;
+    // One meter whatever the scope: the telemetries on this provider share their instruments, as
+    // in an SDK (two priced telemetries, one cost counter).
+    private final Meter meter;
 
     RegistryMeterProvider(MeterRegistry registry) {
-      this.registry = new Registry(registry);
+      this.meter = new RegistryMeter(new Registry(registry));
     }
 
     @Override
     public MeterBuilder meterBuilder(String instrumentationScopeName) {
-      Meter meter = new RegistryMeter(registry);
       return new MeterBuilder() {
         @Override
         public MeterBuilder setSchemaUrl(String schemaUrl) {
@@ -169,14 +171,16 @@ final class MicrometerMetricsIntegration implements HostIntegration {
    */
   private static final class Registry {
     final MeterRegistry meters;
-    final List<ObservedCounter> observed = new CopyOnWriteArrayList<>();
+    // By instrument name: the meters of a name stay bound to one counter while callbacks come and
+    // go.
+    final Map<String, ObservedCounter> observed = new ConcurrentHashMap<>();
 
     Registry(MeterRegistry meters) {
       this.meters = meters;
     }
 
     void registerNewSeries() {
-      for (ObservedCounter counter : observed) {
+      for (ObservedCounter counter : observed.values()) {
         counter.registerNewSeries();
       }
     }
@@ -273,9 +277,10 @@ final class MicrometerMetricsIntegration implements HostIntegration {
         @Override
         public ObservableDoubleCounter buildWithCallback(
             Consumer<ObservableDoubleMeasurement> callback) {
-          ObservedCounter counter = new ObservedCounter(spec, callback);
-          spec.registry.observed.add(counter);
-          return counter;
+          return spec.registry
+              .observed
+              .computeIfAbsent(spec.name, name -> new ObservedCounter(spec))
+              .add(callback);
         }
       };
     }
@@ -292,24 +297,32 @@ final class MicrometerMetricsIntegration implements HostIntegration {
   }
 
   /**
-   * An asynchronous counter: a {@link FunctionCounter} per attribute set its callback reports, each
-   * reading the set's value from a fresh run of the callback. Attributes are the tags as they are
-   * (its sets all have the same keys). Closing it stops the callback; its meters keep their last
-   * value.
+   * An asynchronous counter: a {@link FunctionCounter} per attribute set its callbacks report, each
+   * reading the set's value from a fresh run of the callbacks (a set no callback reports any more
+   * keeps its last value). Attributes are the tags as they are (its sets all have the same keys).
    */
-  private static final class ObservedCounter implements ObservableDoubleCounter {
+  private static final class ObservedCounter {
     private final Spec spec;
-    private final Consumer<ObservableDoubleMeasurement> callback;
+    private final List<Consumer<ObservableDoubleMeasurement>> callbacks =
+        new CopyOnWriteArrayList<>();
     // The last value of each attribute set with a meter in the registry; guarded by this.
     private final Map<Attributes, double[]> values = new HashMap<>();
-    private volatile boolean closed;
 
-    ObservedCounter(Spec spec, Consumer<ObservableDoubleMeasurement> callback) {
+    ObservedCounter(Spec spec) {
       this.spec = spec;
-      this.callback = callback;
     }
 
-    /** Runs the callback to register the attribute sets that have no meter yet. */
+    ObservableDoubleCounter add(Consumer<ObservableDoubleMeasurement> callback) {
+      callbacks.add(callback);
+      return new ObservableDoubleCounter() {
+        @Override
+        public void close() {
+          callbacks.remove(callback);
+        }
+      };
+    }
+
+    /** Runs the callbacks to register the attribute sets that have no meter yet. */
     void registerNewSeries() {
       List<Attributes> added = new ArrayList<>(0);
       synchronized (this) {
@@ -321,9 +334,9 @@ final class MicrometerMetricsIntegration implements HostIntegration {
       }
     }
 
-    /** Runs the callback: updates the values, and collects the new sets in {@code added}. */
+    /** Runs the callbacks: updates the values, and collects the new sets in {@code added}. */
     private void observe(@Nullable List<Attributes> added) {
-      callback.accept(
+      ObservableDoubleMeasurement measurement =
           new ObservableDoubleMeasurement() {
             @Override
             public void record(double value) {
@@ -342,7 +355,10 @@ final class MicrometerMetricsIntegration implements HostIntegration {
                 last[0] = value;
               }
             }
-          });
+          };
+      for (Consumer<ObservableDoubleMeasurement> callback : callbacks) {
+        callback.accept(measurement);
+      }
     }
 
     private void register(Attributes attributes) {
@@ -358,17 +374,9 @@ final class MicrometerMetricsIntegration implements HostIntegration {
 
     /** Read by the registry: a meter's value now. */
     private synchronized double read(Attributes attributes) {
-      if (!closed) {
-        observe(null);
-      }
+      observe(null);
       double[] last = values.get(attributes);
       return last == null ? 0 : last[0];
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      spec.registry.observed.remove(this);
     }
   }
 

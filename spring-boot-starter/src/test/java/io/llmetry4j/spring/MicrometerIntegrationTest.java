@@ -1,6 +1,7 @@
 package io.llmetry4j.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.llmetry4j.core.LlmTelemetry;
@@ -224,6 +225,22 @@ class MicrometerIntegrationTest {
     // One series, read fresh: the sum of both calls.
     assertThat(registry.get("llmetry4j.usage.cost").functionCounters()).hasSize(1);
     assertThat(cost.count()).isEqualTo(first + second);
+
+    // A second priced telemetry on the same OpenTelemetry adds to the same series.
+    LlmTelemetry another =
+        LlmTelemetry.builder(reported)
+            .tokenPrices(
+                TokenPrices.builder()
+                    .price(
+                        TokenPrices.price("*", "all-minilm*", "USD")
+                            .perMillionTokens()
+                            .input("0.02"))
+                    .build())
+            .build();
+    embed(another);
+    double third = spans.getFinishedSpanItems().get(2).getAttributes().get(COST);
+    assertThat(registry.get("llmetry4j.usage.cost").functionCounters()).hasSize(1);
+    assertThat(cost.count()).isCloseTo(first + second + third, offset(1e-18));
   }
 
   @Test

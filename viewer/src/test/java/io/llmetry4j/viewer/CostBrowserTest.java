@@ -17,11 +17,15 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** Priced calls (#24): each trace's cost in the list, and a conversation's total. */
+/**
+ * Priced calls (#24): each trace's cost in the list, a conversation's total, a call's cost in the
+ * waterfall and its details, and an agent's or workflow's sum.
+ */
 class CostBrowserTest {
 
   @Test
-  void the_list_shows_each_trace_cost_and_the_conversation_total() throws Exception {
+  void the_list_shows_each_trace_cost_the_conversation_total_and_each_calls_cost()
+      throws Exception {
     try (LocalViewer viewer = LocalViewer.builder().start();
         SdkTracerProvider tracerProvider =
             SdkTracerProvider.builder()
@@ -48,6 +52,26 @@ class CostBrowserTest {
       wait.until(
           ExpectedConditions.textToBePresentInElementLocated(
               By.id("trace-count"), "2 traces · 0.7500 USD"));
+
+      // A call's own cost in the waterfall and its details; the workflow's is the sum under it.
+      driver.findElements(By.cssSelector(".trace-row")).get(0).click();
+      wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".span-row"), 2));
+      List<WebElement> rows = driver.findElements(By.cssSelector(".span-row"));
+      assertThat(rows.get(0).findElement(By.cssSelector(".span-info")).getText())
+          .isEqualTo("Σ 0.5000 USD");
+      assertThat(rows.get(1).findElement(By.cssSelector(".span-info")).getText())
+          .isEqualTo("gpt-4o-mini · 0.5000 USD");
+      rows.get(1).click();
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#detail .span-cost")));
+      assertThat(driver.findElement(By.cssSelector("#detail .span-cost")).getText())
+          .isEqualTo("Cost\n0.5000 USD");
+      rows = driver.findElements(By.cssSelector(".span-row"));
+      rows.get(0).click();
+      wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(
+              By.cssSelector("#detail .span-cost"), "Cost of its calls"));
+      assertThat(driver.findElement(By.cssSelector("#detail .span-cost")).getText())
+          .isEqualTo("Cost of its calls\n0.5000 USD");
     }
   }
 
@@ -68,6 +92,12 @@ class CostBrowserTest {
             .setAttribute("llmetry4j.usage.cost.currency", "USD");
       }
       chat.startSpan().end();
+    }
+    if (cost != null) {
+      // As llmetry4j sums the calls under a workflow.
+      workflow
+          .setAttribute("llmetry4j.usage.cost", cost)
+          .setAttribute("llmetry4j.usage.cost.currency", "USD");
     }
     workflow.end();
   }

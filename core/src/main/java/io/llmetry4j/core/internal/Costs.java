@@ -11,6 +11,7 @@ import io.opentelemetry.context.ContextKey;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import javax.annotation.Nullable;
@@ -59,38 +60,56 @@ public final class Costs {
 
   private static final Costs NONE = new Costs(TokenPrices.none(), null);
 
+  // The counter's sums of every priced telemetry on one meter (one OpenTelemetry's): two
+  // telemetries pricing one model report one sum per attribute set, as an asynchronous instrument
+  // must (the SDK keeps one value of a set and drops the other).
+  private static final Map<Meter, CounterSums> SUMS_BY_METER = new WeakHashMap<>();
+
   private final TokenPrices prices;
   // The sums the counter reports, by attribute set: created on a kind's first cost. Null without
   // prices.
   @Nullable private final Map<Attributes, DoubleAdder> sums;
-  // Held: the SDK reports an asynchronous instrument as long as it is registered.
-  @Nullable private final ObservableDoubleCounter counter;
   // provider → model → the price of the day; "" for a provider not reported.
   private final Map<String, Map<String, Resolved>> resolved = new ConcurrentHashMap<>();
 
   private Costs(TokenPrices prices, @Nullable Meter meter) {
     this.prices = prices;
-    if (prices.isEmpty() || meter == null) {
-      this.sums = null;
-      this.counter = null;
-      return;
+    this.sums = prices.isEmpty() || meter == null ? null : CounterSums.of(meter).sums;
+  }
+
+  /** One meter's cost counter: its sums, reported by one callback. */
+  private static final class CounterSums {
+    final Map<Attributes, DoubleAdder> sums = new ConcurrentHashMap<>();
+    // Held: the SDK reports an asynchronous instrument as long as it is registered.
+    @Nullable ObservableDoubleCounter counter;
+
+    /**
+     * The meter's sums, with the callback registered again: the one registration stays (the
+     * previous one is closed), and an SDK whose instruments were reset since (its tests' {@code
+     * resetForTest}) reports them again.
+     */
+    static CounterSums of(Meter meter) {
+      synchronized (SUMS_BY_METER) {
+        CounterSums shared = SUMS_BY_METER.computeIfAbsent(meter, m -> new CounterSums());
+        if (shared.counter != null) {
+          shared.counter.close();
+        }
+        Map<Attributes, DoubleAdder> reported = shared.sums;
+        shared.counter =
+            meter
+                .counterBuilder(METRIC)
+                .ofDoubles()
+                .setUnit("{currency}")
+                .setDescription(
+                    "What model calls cost, from the application's token prices, in the currency"
+                        + " of llmetry4j.usage.cost.currency")
+                .buildWithCallback(
+                    measurement ->
+                        reported.forEach(
+                            (attributes, sum) -> measurement.record(sum.sum(), attributes)));
+        return shared;
+      }
     }
-    Map<Attributes, DoubleAdder> reported = new ConcurrentHashMap<>();
-    this.sums = reported;
-    // One telemetry with prices per OpenTelemetry: two would report the same attribute sets on
-    // one instrument, and the SDK keeps one of the two.
-    this.counter =
-        meter
-            .counterBuilder(METRIC)
-            .ofDoubles()
-            .setUnit("{currency}")
-            .setDescription(
-                "What model calls cost, from the application's token prices, in the currency"
-                    + " of llmetry4j.usage.cost.currency")
-            .buildWithCallback(
-                measurement ->
-                    reported.forEach(
-                        (attributes, sum) -> measurement.record(sum.sum(), attributes)));
   }
 
   static Costs of(TokenPrices prices, Meter meter) {

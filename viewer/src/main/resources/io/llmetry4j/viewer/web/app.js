@@ -1085,11 +1085,24 @@
     return row;
   }
 
-  /** The waterfall's one-line hint: which model, how many tokens. */
+  /** {@code llmetry4j.usage.cost} with its currency, '' when the span has none. */
+  function spanCost(span) {
+    const a = attrsOf(span);
+    return formatCost(attr(a, 'llmetry4j.usage.cost'), str(attr(a, 'llmetry4j.usage.cost.currency')));
+  }
+
+  function isModelCall(node) {
+    const operation = str(attr(attrsOf(node.span), 'gen_ai.operation.name'));
+    return operation === 'chat' || operation === 'text_completion' || operation === 'generate_content' ||
+      operation === 'embeddings' || operation === 'rerank';
+  }
+
+  /** The waterfall's one-line hint: which model, how many tokens, what it cost. */
   function spanInfo(node) {
     const a = attrsOf(node.span);
     const kind = genaiKindOf(node);
-    if (kind !== 'chat' && kind !== 'embeddings' && kind !== 'retrieval') return '';
+    const cost = spanCost(node.span);
+    if (kind !== 'chat' && kind !== 'embeddings' && kind !== 'retrieval') return cost ? 'Σ ' + cost : '';
     const model = str(firstDefined(attr(a, 'gen_ai.response.model'), attr(a, 'gen_ai.request.model')));
     const usage = usageOf(node.span);
     const parts = [];
@@ -1097,6 +1110,7 @@
     else if (Number.isFinite(usage.input)) parts.push(`${usage.input} in`);
     else if (Number.isFinite(usage.output)) parts.push(`${usage.output} out`);
     if (model) parts.push(clip(model, 60));
+    if (cost) parts.push(cost);
     return parts.join(' · ');
   }
 
@@ -1221,6 +1235,8 @@
     const absolute = formatDateTime(num(trace.data.startEpochMs) + offset);
     addFact(facts, 'Start', Number.isFinite(offset) ? `+${formatMs(offset)}${absolute ? ' (' + absolute + ')' : ''}` : '');
     addFact(facts, 'Duration', formatMs(num(span.durationMs)));
+    // A model call's own cost; on an agent, workflow or ingestion the sum of the calls under it.
+    addFact(facts, isModelCall(node) ? 'Cost' : 'Cost of its calls', spanCost(span), 'span-cost');
     addFact(facts, 'Span ID', clip(span.spanId, 200), 'mono');
     if (span.parentSpanId) {
       addFact(facts, 'Parent', clip(span.parentSpanId, 200) + (node.parent ? '' : ' (not in this trace)'), 'mono');
