@@ -15,6 +15,9 @@ import io.llmetry4j.core.internal.SemconvAttributes;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -148,6 +152,107 @@ public class ChatListenerBenchmark {
   @Benchmark
   public ChatResponse listener_contentOn_tenMessages4Kb() {
     return tracedContentOn.chat(tenMessages);
+  }
+
+  /**
+   * Calls whose ten messages the listener has never serialised (#25): the untraced call, content
+   * off and content on, in each script.
+   */
+  @Benchmark
+  public ChatResponse baseline_firstTime(FirstTimeMessages messages) {
+    return bare.chat(messages.next());
+  }
+
+  @Benchmark
+  public ChatResponse listener_contentOff_firstTime(FirstTimeMessages messages) {
+    return tracedContentOff.chat(messages.next());
+  }
+
+  @Benchmark
+  public ChatResponse listener_contentOn_firstTime(FirstTimeMessages messages) {
+    return tracedContentOn.chat(messages.next());
+  }
+
+  /**
+   * Requests of ten messages never sent before (a system prompt and nine turns of ~410 characters
+   * each, {@link BenchmarkTexts}'), as an application makes them: new message objects around new
+   * strings (their hash codes not computed), in rotation through 2,048 requests of distinct texts —
+   * 20,480 messages, twice the characters the listener's message cache holds at the default span
+   * budget (64 budgets of 64 K), so no cached fragment can serve a call. The untraced call pays for
+   * making the request too.
+   */
+  @State(Scope.Benchmark)
+  public static class FirstTimeMessages {
+    static final int REQUESTS = 2048;
+
+    @Param({"latin", "chinese", "emoji", "mixed"})
+    public String script;
+
+    private String[][] texts;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      texts = new String[REQUESTS][10];
+      int id = 0;
+      for (String[] request : texts) {
+        for (int i = 0; i < request.length; i++) {
+          request[i] = BenchmarkTexts.message(script, id++);
+        }
+      }
+      System.out.println(
+          "# "
+              + script
+              + ": "
+              + recordedCharacters(next())
+              + " characters of content recorded per call");
+    }
+
+    ChatRequest next() {
+      String[] request = texts[next];
+      next = (next + 1) & (REQUESTS - 1);
+      List<ChatMessage> messages = new ArrayList<>(10);
+      // new String(String) shares the text's bytes but not its hash code: computed afresh.
+      messages.add(SystemMessage.from(new String(request[0])));
+      for (int i = 1; i < request.length; i++) {
+        String turn = new String(request[i]);
+        messages.add(i % 2 == 1 ? UserMessage.from(turn) : AiMessage.from(turn));
+      }
+      return ChatRequest.builder().messages(messages).modelName("llama3").build();
+    }
+
+    /**
+     * The content attributes' characters of one traced call, read from a span exported to memory.
+     */
+    static int recordedCharacters(ChatRequest request) {
+      InMemorySpanExporter spans = InMemorySpanExporter.create();
+      try (OpenTelemetrySdk sdk =
+          OpenTelemetrySdk.builder()
+              .setTracerProvider(
+                  SdkTracerProvider.builder()
+                      .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                      .build())
+              .build()) {
+        new InProcessChatModel(
+                List.of(
+                    TracingChatModelListener.create(
+                        LlmTelemetry.builder(sdk).captureContent(true).build())))
+            .chat(request);
+        int characters = 0;
+        for (String key :
+            List.of(
+                "gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions")) {
+          String value =
+              spans
+                  .getFinishedSpanItems()
+                  .get(0)
+                  .getAttributes()
+                  .get(io.opentelemetry.api.common.AttributeKey.stringKey(key));
+          characters += value == null ? 0 : value.length();
+        }
+        return characters;
+      }
+    }
   }
 
   /** The floor: a bare span started with six attributes and ended. */

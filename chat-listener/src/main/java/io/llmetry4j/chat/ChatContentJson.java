@@ -18,6 +18,7 @@ import io.llmetry4j.core.internal.JsonWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import javax.annotation.Nullable;
 
 /**
@@ -92,18 +93,16 @@ final class ChatContentJson {
     if (considered == 0) {
       return new InputMessages(null, 0, firstKept);
     }
-    StringBuilder json = new StringBuilder(keptChars + (omitted > 0 ? MARKER_ROOM : 0));
-    json.append('[');
+    // Joined once, at the exact length: the fragments are copied into the attribute and nowhere
+    // else.
+    StringJoiner json = new StringJoiner(",", "[", "]");
     if (omitted > 0) {
-      json.append(omittedMarker(omitted));
+      json.add(omittedMarker(omitted));
     }
     for (int k = keptCount - 1; k >= 0; k--) {
-      if (json.length() > 1) {
-        json.append(',');
-      }
-      json.append(kept[k]);
+      json.add(kept[k]);
     }
-    return new InputMessages(json.append(']').toString(), omitted, firstKept);
+    return new InputMessages(json.toString(), omitted, firstKept);
   }
 
   /** Room kept for the marker message ({@link #omittedMarker}). */
@@ -210,9 +209,34 @@ final class ChatContentJson {
     return json.endArray().toString();
   }
 
+  /**
+   * A writer per thread, reused for each message it serialises: a message new to the cache then
+   * allocates its JSON string and little else. Taken out while in use (a redactor may itself call a
+   * traced model on the same thread) and dropped once grown past {@link #KEPT_WRITER_CHARS}.
+   */
+  private static final ThreadLocal<JsonWriter> SPARE_WRITER = new ThreadLocal<>();
+
+  private static final int KEPT_WRITER_CHARS = 16 * 1024;
+
   /** One message as JSON, each captured value cut at {@code valueLimit} characters. */
   private String message(ChatMessage message, int valueLimit) {
-    JsonWriter json = new JsonWriter(estimate(message, valueLimit));
+    JsonWriter json = SPARE_WRITER.get();
+    if (json == null) {
+      json = new JsonWriter(Math.max(1024, estimate(message, valueLimit)));
+    } else {
+      SPARE_WRITER.set(null);
+    }
+    try {
+      writeMessage(json, message, valueLimit);
+      return json.toString();
+    } finally {
+      if (json.reset() <= KEPT_WRITER_CHARS) {
+        SPARE_WRITER.set(json);
+      }
+    }
+  }
+
+  private void writeMessage(JsonWriter json, ChatMessage message, int valueLimit) {
     json.beginObject();
     if (message instanceof SystemMessage) {
       json.field("role", "system").name("parts").beginArray();
@@ -250,7 +274,7 @@ final class ChatContentJson {
       json.field("role", message.type().name().toLowerCase(Locale.ROOT));
       json.name("parts").beginArray().endArray();
     }
-    return json.endObject().toString();
+    json.endObject();
   }
 
   private void aiParts(JsonWriter json, AiMessage message, boolean withReasoning, int valueLimit) {

@@ -47,6 +47,25 @@ class JsonWriterTest {
   }
 
   @Test
+  void a_high_surrogate_that_ends_the_text_is_replaced() {
+    assertThat(string("x\uD83D")).isEqualTo("\"x\\ufffd\"");
+    assertThat(string("\uDE00\uD83D\uDE00")).isEqualTo("\"\\ufffd\uD83D\uDE00\"");
+  }
+
+  @Test
+  void a_reset_writer_writes_the_next_text_from_scratch() {
+    JsonWriter json = new JsonWriter(16);
+    json.beginArray().value("first").value("line\n").endArray();
+    assertThat(json.toString()).isEqualTo("[\"first\",\"line\\n\"]");
+
+    assertThat(json.reset()).isGreaterThanOrEqualTo(16);
+
+    assertThat(json.beginObject().field("a", "b").endObject().toString())
+        .isEqualTo("{\"a\":\"b\"}");
+    assertThat(json.length()).isEqualTo(9);
+  }
+
+  @Test
   void non_finite_numbers_are_written_as_null() {
     assertThat(new JsonWriter(16).beginArray().value(Double.NaN).value(2L).endArray().toString())
         .isEqualTo("[null,2]");
