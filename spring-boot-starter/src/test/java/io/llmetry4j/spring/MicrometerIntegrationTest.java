@@ -145,6 +145,14 @@ class MicrometerIntegrationTest {
         .isEqualTo(byName.get("http.server.requests").getSpanId());
   }
 
+  /** The application's instance as the integration hands it to llmetry4j, with {@code registry}. */
+  private static OpenTelemetry metricsInRegistry(SimpleMeterRegistry registry, OpenTelemetry app) {
+    return new MicrometerMetricsIntegration(
+            beans("registry", registry)
+                .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
+        .openTelemetry(app);
+  }
+
   /** The in-process all-MiniLM model, traced: a real GenAI operation with token usage. */
   private static void embed(LlmTelemetry telemetry) {
     TracingEmbeddingModel.wrap(telemetry, new AllMiniLmL6V2EmbeddingModel())
@@ -154,11 +162,7 @@ class MicrometerIntegrationTest {
   @Test
   void without_a_metric_reader_genai_metrics_go_to_the_meter_registry() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    OpenTelemetry reported =
-        new MicrometerMetricsIntegration(
-                beans("registry", registry)
-                    .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
-            .openTelemetry(sdk);
+    OpenTelemetry reported = metricsInRegistry(registry, sdk);
     assertThat(reported).isNotSameAs(sdk);
 
     embed(LlmTelemetry.builder(reported).build());
@@ -185,11 +189,7 @@ class MicrometerIntegrationTest {
   @Test
   void without_a_metric_reader_the_cost_counter_is_in_the_meter_registry_per_model_and_kind() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    OpenTelemetry reported =
-        new MicrometerMetricsIntegration(
-                beans("registry", registry)
-                    .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
-            .openTelemetry(sdk);
+    OpenTelemetry reported = metricsInRegistry(registry, sdk);
     LlmTelemetry telemetry =
         LlmTelemetry.builder(reported)
             .tokenPrices(
@@ -246,11 +246,7 @@ class MicrometerIntegrationTest {
   @Test
   void without_prices_the_registry_has_no_cost_counter() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    OpenTelemetry reported =
-        new MicrometerMetricsIntegration(
-                beans("registry", registry)
-                    .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
-            .openTelemetry(sdk);
+    OpenTelemetry reported = metricsInRegistry(registry, sdk);
 
     embed(LlmTelemetry.builder(reported).build());
 
@@ -266,11 +262,7 @@ class MicrometerIntegrationTest {
             .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
             .build()) {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      OpenTelemetry reported =
-          new MicrometerMetricsIntegration(
-                  beans("registry", registry)
-                      .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class))
-              .openTelemetry(withReader);
+      OpenTelemetry reported = metricsInRegistry(registry, withReader);
       assertThat(reported).isSameAs(withReader);
 
       embed(LlmTelemetry.builder(reported).build());
