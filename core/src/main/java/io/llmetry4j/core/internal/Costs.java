@@ -4,10 +4,10 @@ import io.llmetry4j.core.TokenPrices;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.metrics.ObservableDoubleCounter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextKey;
+import java.lang.ref.WeakReference;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,10 +60,12 @@ public final class Costs {
 
   private static final Costs NONE = new Costs(TokenPrices.none(), null);
 
-  // The counter's sums of every priced telemetry on one meter (one OpenTelemetry's): two
-  // telemetries pricing one model report one sum per attribute set, as an asynchronous instrument
-  // must (the SDK keeps one value of a set and drops the other).
-  private static final Map<Meter, CounterSums> SUMS_BY_METER = new WeakHashMap<>();
+  // The counter's sums of each meter (one OpenTelemetry's), shared by every priced telemetry on
+  // it: an asynchronous instrument must report an attribute set once (OpenTelemetry 1.49 keeps one
+  // of two values). Weak both ways: the meter's SDK holds the callback, which holds the sums, so an
+  // entry lives as long as the SDK does and keeps neither alive.
+  private static final Map<Meter, WeakReference<Map<Attributes, DoubleAdder>>> SUMS_BY_METER =
+      new WeakHashMap<>();
 
   private final TokenPrices prices;
   // The sums the counter reports, by attribute set: created on a kind's first cost. Null without
@@ -74,41 +76,32 @@ public final class Costs {
 
   private Costs(TokenPrices prices, @Nullable Meter meter) {
     this.prices = prices;
-    this.sums = prices.isEmpty() || meter == null ? null : CounterSums.of(meter).sums;
+    this.sums = prices.isEmpty() || meter == null ? null : sumsOf(meter);
   }
 
-  /** One meter's cost counter: its sums, reported by one callback. */
-  private static final class CounterSums {
-    final Map<Attributes, DoubleAdder> sums = new ConcurrentHashMap<>();
-    // Held: the SDK reports an asynchronous instrument as long as it is registered.
-    @Nullable ObservableDoubleCounter counter;
-
-    /**
-     * The meter's sums, with the callback registered again: the one registration stays (the
-     * previous one is closed), and an SDK whose instruments were reset since (its tests' {@code
-     * resetForTest}) reports them again.
-     */
-    static CounterSums of(Meter meter) {
-      synchronized (SUMS_BY_METER) {
-        CounterSums shared = SUMS_BY_METER.computeIfAbsent(meter, m -> new CounterSums());
-        if (shared.counter != null) {
-          shared.counter.close();
-        }
-        Map<Attributes, DoubleAdder> reported = shared.sums;
-        shared.counter =
-            meter
-                .counterBuilder(METRIC)
-                .ofDoubles()
-                .setUnit("{currency}")
-                .setDescription(
-                    "What model calls cost, from the application's token prices, in the currency"
-                        + " of llmetry4j.usage.cost.currency")
-                .buildWithCallback(
-                    measurement ->
-                        reported.forEach(
-                            (attributes, sum) -> measurement.record(sum.sum(), attributes)));
-        return shared;
+  /** The sums {@code meter}'s cost counter reports, registering the counter on first use. */
+  private static Map<Attributes, DoubleAdder> sumsOf(Meter meter) {
+    synchronized (SUMS_BY_METER) {
+      WeakReference<Map<Attributes, DoubleAdder>> known = SUMS_BY_METER.get(meter);
+      Map<Attributes, DoubleAdder> sums = known == null ? null : known.get();
+      if (sums == null) {
+        Map<Attributes, DoubleAdder> reported = new ConcurrentHashMap<>();
+        // The SDK keeps the callback registered: the returned instrument need not be held.
+        meter
+            .counterBuilder(METRIC)
+            .ofDoubles()
+            .setUnit("{currency}")
+            .setDescription(
+                "What model calls cost, from the application's token prices, in the currency"
+                    + " of llmetry4j.usage.cost.currency")
+            .buildWithCallback(
+                measurement ->
+                    reported.forEach(
+                        (attributes, sum) -> measurement.record(sum.sum(), attributes)));
+        SUMS_BY_METER.put(meter, new WeakReference<>(reported));
+        sums = reported;
       }
+      return sums;
     }
   }
 
