@@ -30,12 +30,12 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.ObjDoubleConsumer;
 import javax.annotation.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
@@ -305,8 +305,8 @@ final class MicrometerMetricsIntegration implements HostIntegration {
     private final Spec spec;
     private final List<Consumer<ObservableDoubleMeasurement>> callbacks =
         new CopyOnWriteArrayList<>();
-    // The last value of each attribute set with a meter in the registry; guarded by this.
-    private final Map<Attributes, double[]> values = new HashMap<>();
+    // The last value of each attribute set with a meter in the registry.
+    private final Map<Attributes, Double> values = new ConcurrentHashMap<>();
 
     ObservedCounter(Spec spec) {
       this.spec = spec;
@@ -322,38 +322,30 @@ final class MicrometerMetricsIntegration implements HostIntegration {
       };
     }
 
-    /** Runs the callbacks to register the attribute sets that have no meter yet. */
+    /**
+     * Runs the callbacks and registers the attribute sets that have no meter yet. On the caller's
+     * thread after each histogram recording: a set already known costs a lookup, without a lock.
+     */
     void registerNewSeries() {
-      List<Attributes> added = new ArrayList<>(0);
-      synchronized (this) {
-        observe(added);
-      }
-      // Outside the lock: the registry takes its own, and may be reading a meter of this counter.
-      for (Attributes attributes : added) {
-        register(attributes);
-      }
+      observe(
+          (attributes, value) -> {
+            if (!values.containsKey(attributes) && values.putIfAbsent(attributes, value) == null) {
+              register(attributes);
+            }
+          });
     }
 
-    /** Runs the callbacks: updates the values, and collects the new sets in {@code added}. */
-    private void observe(@Nullable List<Attributes> added) {
+    private void observe(ObjDoubleConsumer<Attributes> each) {
       ObservableDoubleMeasurement measurement =
           new ObservableDoubleMeasurement() {
             @Override
             public void record(double value) {
-              record(value, Attributes.empty());
+              each.accept(Attributes.empty(), value);
             }
 
             @Override
             public void record(double value, Attributes attributes) {
-              double[] last = values.get(attributes);
-              if (last == null && added != null) {
-                last = new double[1];
-                values.put(attributes, last);
-                added.add(attributes);
-              }
-              if (last != null) {
-                last[0] = value;
-              }
+              each.accept(attributes, value);
             }
           };
       for (Consumer<ObservableDoubleMeasurement> callback : callbacks) {
@@ -372,11 +364,10 @@ final class MicrometerMetricsIntegration implements HostIntegration {
           .register(spec.registry.meters);
     }
 
-    /** Read by the registry: a meter's value now. */
-    private synchronized double read(Attributes attributes) {
-      observe(null);
-      double[] last = values.get(attributes);
-      return last == null ? 0 : last[0];
+    /** Read by the registry: a meter's value now (the sets it knows, refreshed; none added). */
+    private double read(Attributes attributes) {
+      observe(values::replace);
+      return values.getOrDefault(attributes, 0.0);
     }
   }
 
