@@ -1091,10 +1091,10 @@
     return formatCost(attr(a, 'llmetry4j.usage.cost'), str(attr(a, 'llmetry4j.usage.cost.currency')));
   }
 
+  /** Whether the span is a priced call itself (chat, embeddings, re-ranking), not a sum of them. */
   function isModelCall(node) {
-    const operation = str(attr(attrsOf(node.span), 'gen_ai.operation.name'));
-    return operation === 'chat' || operation === 'text_completion' || operation === 'generate_content' ||
-      operation === 'embeddings' || operation === 'rerank';
+    const operation = str(attr(attrsOf(node.span), 'gen_ai.operation.name')).toLowerCase();
+    return CHAT_OPERATIONS.has(operation) || operation === 'embeddings' || operation === 'rerank';
   }
 
   /** The waterfall's one-line hint: which model, how many tokens, what it cost. */
