@@ -43,6 +43,15 @@ class AgenticSystemTracingTest {
     fixture.close();
   }
 
+  /** The writer agent alone, built traced. */
+  private AgenticFixture.Writer tracedWriter() {
+    return AgenticTracing.create(fixture.telemetry)
+        .build(
+            AgenticServices.agentBuilder(AgenticFixture.Writer.class)
+                .chatModel(fixture.chatModel())
+                .tools(new AgenticFixture.WeatherTools()));
+  }
+
   /** The system; {@code build} builds the outermost sequence (traced or not). */
   private UntypedAgent storySystem(Function<AgenticService<?, UntypedAgent>, UntypedAgent> build) {
     ChatModel model = fixture.chatModel();
@@ -383,12 +392,7 @@ class AgenticSystemTracingTest {
 
   @Test
   void a_single_agent_built_traced_is_one_agent_span_over_its_calls() {
-    AgenticFixture.Writer writer =
-        AgenticTracing.create(fixture.telemetry)
-            .build(
-                AgenticServices.agentBuilder(AgenticFixture.Writer.class)
-                    .chatModel(fixture.chatModel())
-                    .tools(new AgenticFixture.WeatherTools()));
+    AgenticFixture.Writer writer = tracedWriter();
 
     String story = writer.write("dragons");
 
@@ -421,12 +425,7 @@ class AgenticSystemTracingTest {
                                 .input("0.15")
                                 .output("0.60"))
                         .build()));
-    AgenticFixture.Writer writer =
-        AgenticTracing.create(fixture.telemetry)
-            .build(
-                AgenticServices.agentBuilder(AgenticFixture.Writer.class)
-                    .chatModel(fixture.chatModel())
-                    .tools(new AgenticFixture.WeatherTools()));
+    AgenticFixture.Writer writer = tracedWriter();
 
     writer.write("dragons");
 

@@ -43,6 +43,12 @@ class MicrometerIntegrationTest {
 
   private static final AttributeKey<Double> COST = AttributeKey.doubleKey("llmetry4j.usage.cost");
 
+  /** The test's price for all-MiniLM's tokens, not any provider's. */
+  private static final TokenPrices MINILM_PRICES =
+      TokenPrices.builder()
+          .price(TokenPrices.price("*", "all-minilm*", "USD").perMillionTokens().input("0.02"))
+          .build();
+
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private final OpenTelemetrySdk sdk =
       OpenTelemetrySdk.builder()
@@ -190,16 +196,7 @@ class MicrometerIntegrationTest {
   void without_a_metric_reader_the_cost_counter_is_in_the_meter_registry_per_model_and_kind() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     OpenTelemetry reported = metricsInRegistry(registry, sdk);
-    LlmTelemetry telemetry =
-        LlmTelemetry.builder(reported)
-            .tokenPrices(
-                TokenPrices.builder()
-                    .price(
-                        TokenPrices.price("*", "all-minilm*", "USD")
-                            .perMillionTokens()
-                            .input("0.02"))
-                    .build())
-            .build();
+    LlmTelemetry telemetry = LlmTelemetry.builder(reported).tokenPrices(MINILM_PRICES).build();
 
     embed(telemetry);
 
@@ -227,16 +224,7 @@ class MicrometerIntegrationTest {
     assertThat(cost.count()).isEqualTo(first + second);
 
     // A second priced telemetry on the same OpenTelemetry adds to the same series.
-    LlmTelemetry another =
-        LlmTelemetry.builder(reported)
-            .tokenPrices(
-                TokenPrices.builder()
-                    .price(
-                        TokenPrices.price("*", "all-minilm*", "USD")
-                            .perMillionTokens()
-                            .input("0.02"))
-                    .build())
-            .build();
+    LlmTelemetry another = LlmTelemetry.builder(reported).tokenPrices(MINILM_PRICES).build();
     embed(another);
     double third = spans.getFinishedSpanItems().get(2).getAttributes().get(COST);
     assertThat(registry.get("llmetry4j.usage.cost").functionCounters()).hasSize(1);
