@@ -18,7 +18,6 @@ import io.llmetry4j.core.internal.JsonWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.StringJoiner;
 import javax.annotation.Nullable;
 
 /**
@@ -51,9 +50,13 @@ final class ChatContentJson {
    */
   InputMessages inputMessages(List<ChatMessage> messages, boolean systemInHistory, int allowance) {
     int valueLimit = telemetry.maxContentLength();
+    // What each kept message adds: its JSON, or (where keptRoles has its role) the text of a
+    // one-text message sent for the first time, wrapped in its JSON only when joined.
     String[] kept = new String[Math.min(messages.size(), 64)];
+    String[] keptRoles = new String[kept.length];
     int keptCount = 0;
     int keptChars = 2; // the brackets
+    int pieces = 0;
     int considered = 0;
     int firstKept = messages.size();
     for (int i = messages.size() - 1; i >= 0; i--) {
@@ -62,22 +65,51 @@ final class ChatContentJson {
         continue;
       }
       considered++;
-      String fragment = fragments.get(message, m -> message(m, valueLimit));
+      String text = singleText(message);
+      String role = text == null ? null : role(message);
+      int hash = MessageFragments.hash(message, role, text);
+      String piece = fragments.find(message, role, text, hash);
+      String pieceRole = null;
+      if (piece == null) {
+        boolean keep = fragments.sentBefore(hash);
+        String captured = text == null ? null : telemetry.content(text, valueLimit);
+        if (captured != null && JsonWriter.isPlain(captured)) {
+          // The common message, one text with nothing to escape: copied once, into the attribute
+          // (in the text's own encoding), or once more into the JSON kept for its next call.
+          if (keep) {
+            piece = textMessage(role, captured);
+          } else {
+            piece = captured;
+            pieceRole = role;
+          }
+        } else {
+          piece = written(message, role, captured, valueLimit);
+        }
+        if (keep) {
+          fragments.keep(message, role, text, hash, piece);
+        }
+      }
+      int length = pieceRole == null ? piece.length() : textMessageLength(pieceRole, piece);
       // Room for the marker message too, should older messages be left out.
-      int needed = fragment.length() + 1 + (i > 0 ? MARKER_ROOM : 0);
+      int needed = length + 1 + (i > 0 ? MARKER_ROOM : 0);
       if (keptChars + needed > allowance && keptCount == 0) {
         // Not even the newest message fits whole: its values are cut to fit.
-        fragment = message(message, Math.max(1, (allowance - MARKER_ROOM) / 4));
-        needed = fragment.length() + 1 + (i > 0 ? MARKER_ROOM : 0);
+        piece = message(message, Math.max(1, (allowance - MARKER_ROOM) / 4));
+        pieceRole = null;
+        length = piece.length();
+        needed = length + 1 + (i > 0 ? MARKER_ROOM : 0);
       }
       if (keptChars + needed > allowance) {
         break;
       }
       if (keptCount == kept.length) {
         kept = java.util.Arrays.copyOf(kept, kept.length * 2);
+        keptRoles = java.util.Arrays.copyOf(keptRoles, kept.length);
       }
-      kept[keptCount++] = fragment;
-      keptChars += fragment.length() + 1;
+      keptRoles[keptCount] = pieceRole;
+      kept[keptCount++] = piece;
+      pieces += pieceRole == null ? 1 : 3;
+      keptChars += length + 1;
       firstKept = i;
     }
     // Where system messages are input, every message before the window was left out; a scan of
@@ -93,16 +125,60 @@ final class ChatContentJson {
     if (considered == 0) {
       return new InputMessages(null, 0, firstKept);
     }
-    // Joined once, at the exact length: the fragments are copied into the attribute and nowhere
-    // else.
-    StringJoiner json = new StringJoiner(",", "[", "]");
+    // Joined once, at the exact length and in the texts' encoding: the pieces are copied into the
+    // attribute and nowhere else.
+    int items = keptCount + (omitted > 0 ? 1 : 0);
+    String[] parts = new String[2 + pieces + (omitted > 0 ? 1 : 0) + Math.max(0, items - 1)];
+    int part = 0;
+    parts[part++] = "[";
     if (omitted > 0) {
-      json.add(omittedMarker(omitted));
+      parts[part++] = omittedMarker(omitted);
     }
     for (int k = keptCount - 1; k >= 0; k--) {
-      json.add(kept[k]);
+      if (part > 1) {
+        parts[part++] = ",";
+      }
+      if (keptRoles[k] != null) {
+        parts[part++] = textMessagePrefix(keptRoles[k]);
+        parts[part++] = kept[k];
+        parts[part++] = TEXT_MESSAGE_SUFFIX;
+      } else {
+        parts[part++] = kept[k];
+      }
     }
-    return new InputMessages(json.toString(), omitted, firstKept);
+    parts[part] = "]";
+    return new InputMessages(String.join("", parts), omitted, firstKept);
+  }
+
+  // The JSON of a message of one text without characters to escape, around the text.
+  private static final String SYSTEM_TEXT_PREFIX = textMessagePrefixOf("system");
+  private static final String USER_TEXT_PREFIX = textMessagePrefixOf("user");
+  private static final String ASSISTANT_TEXT_PREFIX = textMessagePrefixOf("assistant");
+  private static final String TEXT_MESSAGE_SUFFIX = "\"}]}";
+
+  private static String textMessagePrefixOf(String role) {
+    return "{\"role\":\"" + role + "\",\"parts\":[{\"type\":\"text\",\"content\":\"";
+  }
+
+  /** The JSON before the text of a {@link #singleText} message of {@code role}. */
+  private static String textMessagePrefix(String role) {
+    switch (role) {
+      case "system":
+        return SYSTEM_TEXT_PREFIX;
+      case "user":
+        return USER_TEXT_PREFIX;
+      default:
+        return ASSISTANT_TEXT_PREFIX;
+    }
+  }
+
+  /** The JSON of a {@link #singleText} message whose captured text needs no escape. */
+  private static String textMessage(String role, String plainText) {
+    return textMessagePrefix(role) + plainText + TEXT_MESSAGE_SUFFIX;
+  }
+
+  private static int textMessageLength(String role, String plainText) {
+    return textMessagePrefix(role).length() + plainText.length() + TEXT_MESSAGE_SUFFIX.length();
   }
 
   /** Room kept for the marker message ({@link #omittedMarker}). */
@@ -175,17 +251,35 @@ final class ChatContentJson {
 
   private String writeOutput(
       @Nullable AiMessage message, @Nullable String finishReason, int valueLimit) {
+    // finish_reason is required by the schema; "unknown" is said rather than guessed.
+    String reason = finishReason != null ? finishReason : "unknown";
+    // An answer of one text (no reasoning, no tool calls), as a one-text input message is made.
+    boolean textOnly =
+        message != null
+            && !message.hasToolExecutionRequests()
+            && (message.thinking() == null || message.thinking().isEmpty())
+            && message.text() != null
+            && !message.text().isEmpty();
+    String captured = textOnly ? telemetry.content(message.text(), valueLimit) : null;
+    if (captured != null && JsonWriter.isPlain(captured) && JsonWriter.isPlain(reason)) {
+      return OUTPUT_TEXT_PREFIX + captured + "\"}],\"finish_reason\":\"" + reason + "\"}]";
+    }
     JsonWriter json = new JsonWriter(256).beginArray();
     json.beginObject().field("role", "assistant");
     json.name("parts").beginArray();
-    if (message != null) {
+    if (textOnly) {
+      if (captured != null) {
+        json.beginObject().field("type", "text").field("content", captured).endObject();
+      }
+    } else if (message != null) {
       aiParts(json, message, true, valueLimit);
     }
     json.endArray();
-    // finish_reason is required by the schema; "unknown" is said rather than guessed.
-    json.field("finish_reason", finishReason != null ? finishReason : "unknown");
+    json.field("finish_reason", reason);
     return json.endObject().endArray().toString();
   }
+
+  private static final String OUTPUT_TEXT_PREFIX = "[" + ASSISTANT_TEXT_PREFIX;
 
   /** The tools offered, in order, as many as fit in {@code allowance} characters. */
   @Nullable
@@ -220,6 +314,44 @@ final class ChatContentJson {
 
   /** One message as JSON, each captured value cut at {@code valueLimit} characters. */
   private String message(ChatMessage message, int valueLimit) {
+    String text = singleText(message);
+    if (text == null) {
+      return written(message, null, null, valueLimit);
+    }
+    String role = role(message);
+    String captured = telemetry.content(text, valueLimit);
+    if (captured != null && JsonWriter.isPlain(captured)) {
+      return textMessage(role, captured);
+    }
+    return written(message, role, captured, valueLimit);
+  }
+
+  /**
+   * The text of a message whose only part is a non-empty text (a system message, a user message
+   * without a name, an assistant message without tool calls), else null.
+   */
+  @Nullable
+  private static String singleText(ChatMessage message) {
+    String text = null;
+    if (message instanceof SystemMessage) {
+      text = ((SystemMessage) message).text();
+    } else if (message instanceof UserMessage) {
+      UserMessage user = (UserMessage) message;
+      if (user.name() == null && user.hasSingleText()) {
+        text = user.singleText();
+      }
+    } else if (message instanceof AiMessage && !((AiMessage) message).hasToolExecutionRequests()) {
+      text = ((AiMessage) message).text();
+    }
+    return text == null || text.isEmpty() ? null : text;
+  }
+
+  /**
+   * One message written by a {@link JsonWriter}. A {@link #singleText} message comes with its
+   * {@code role} and its text as captured (null when the policy dropped it): the policy runs once.
+   */
+  private String written(
+      ChatMessage message, @Nullable String role, @Nullable String capturedText, int valueLimit) {
     JsonWriter json = SPARE_WRITER.get();
     if (json == null) {
       json = new JsonWriter(Math.max(1024, estimate(message, valueLimit)));
@@ -227,13 +359,29 @@ final class ChatContentJson {
       SPARE_WRITER.set(null);
     }
     try {
-      writeMessage(json, message, valueLimit);
+      if (role != null) {
+        json.beginObject().field("role", role).name("parts").beginArray();
+        if (capturedText != null) {
+          json.beginObject().field("type", "text").field("content", capturedText).endObject();
+        }
+        json.endArray().endObject();
+      } else {
+        writeMessage(json, message, valueLimit);
+      }
       return json.toString();
     } finally {
       if (json.reset() <= KEPT_WRITER_CHARS) {
         SPARE_WRITER.set(json);
       }
     }
+  }
+
+  /** The role of a {@link #singleText} message. */
+  private static String role(ChatMessage message) {
+    if (message instanceof SystemMessage) {
+      return "system";
+    }
+    return message instanceof UserMessage ? "user" : "assistant";
   }
 
   private void writeMessage(JsonWriter json, ChatMessage message, int valueLimit) {

@@ -2,46 +2,156 @@ package io.llmetry4j.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cache of serialised messages: a message object is serialised once, an equal but distinct one
- * again (no hash of its text), and its size is bounded.
+ * The cache of serialised messages: a message is kept from the second time it is sent, found by its
+ * role and text when it is one text (another object with the same text too), by identity otherwise,
+ * and its size is bounded.
  */
 class MessageFragmentsTest {
 
+  private final AtomicInteger serialised = new AtomicInteger();
+
+  private String get(MessageFragments fragments, ChatMessage message) {
+    String role = null;
+    String text = null;
+    if (message instanceof UserMessage) {
+      role = "user";
+      text = ((UserMessage) message).singleText();
+    }
+    return get(fragments, message, role, text, () -> "json-" + serialised.incrementAndGet());
+  }
+
+  /** As the listener asks: kept, else serialised and kept when sent before. */
+  private static String get(
+      MessageFragments fragments,
+      ChatMessage message,
+      String role,
+      String text,
+      Supplier<String> serialise) {
+    int hash = MessageFragments.hash(message, role, text);
+    String found = fragments.find(message, role, text, hash);
+    if (found != null) {
+      return found;
+    }
+    String json = serialise.get();
+    if (fragments.sentBefore(hash)) {
+      fragments.keep(message, role, text, hash, json);
+    }
+    return json;
+  }
+
   @Test
-  void a_message_is_serialised_once_and_another_object_again_even_when_equal() {
-    MessageFragments fragments = new MessageFragments(1_000);
-    AtomicInteger serialised = new AtomicInteger();
+  void a_message_is_kept_from_its_second_time_and_found_after() {
+    MessageFragments fragments = new MessageFragments(1_000_000);
     UserMessage hello = UserMessage.from("hello");
-    UserMessage equalHello = UserMessage.from("hello");
 
-    String first = fragments.get(hello, m -> "json-" + serialised.incrementAndGet());
-    String again = fragments.get(hello, m -> "json-" + serialised.incrementAndGet());
-    String equal = fragments.get(equalHello, m -> "json-" + serialised.incrementAndGet());
+    String first = get(fragments, hello);
+    String second = get(fragments, hello);
+    String third = get(fragments, hello);
+    String fourth = get(fragments, hello);
 
-    assertThat(equalHello).isEqualTo(hello);
-    assertThat(first).isEqualTo("json-1").isSameAs(again);
-    assertThat(equal).isEqualTo("json-2");
+    assertThat(first).isEqualTo("json-1");
+    assertThat(second).isEqualTo("json-2");
+    assertThat(third).isSameAs(second);
+    assertThat(fourth).isSameAs(second);
     assertThat(serialised).hasValue(2);
+    assertThat(fragments.heldChars()).isEqualTo("json-2".length());
+  }
+
+  @Test
+  void a_message_sent_once_is_not_held() {
+    MessageFragments fragments = new MessageFragments(1_000_000);
+    for (int i = 0; i < 1_000; i++) {
+      get(fragments, UserMessage.from("question " + i));
+    }
+
+    assertThat(serialised).hasValue(1_000);
+    assertThat(fragments.heldChars()).isZero();
+  }
+
+  @Test
+  void another_message_object_with_the_same_role_and_text_is_found() {
+    MessageFragments fragments = new MessageFragments(1_000_000);
+    // As an AI Service renders its system prompt, or a store reads a memory: new objects each call.
+    get(fragments, UserMessage.from("You are a " + "helpful assistant"));
+    get(fragments, UserMessage.from("You are a " + "helpful assistant"));
+
+    String found = get(fragments, UserMessage.from("You are a " + "helpful assistant"));
+
+    assertThat(found).isEqualTo("json-2");
+    assertThat(serialised).hasValue(2);
+  }
+
+  @Test
+  void the_same_text_in_another_role_is_another_message() {
+    MessageFragments fragments = new MessageFragments(1_000_000);
+    UserMessage user = UserMessage.from("same words");
+    get(fragments, user);
+    get(fragments, user);
+
+    String asSystem = get(fragments, user, "system", "same words", () -> "system-json");
+
+    assertThat(asSystem).isEqualTo("system-json");
+  }
+
+  @Test
+  void a_message_of_other_parts_is_found_by_identity_only() {
+    MessageFragments fragments = new MessageFragments(1_000_000);
+    ToolExecutionResultMessage result = ToolExecutionResultMessage.from("id-1", "weather", "sunny");
+    ToolExecutionResultMessage equal = ToolExecutionResultMessage.from("id-1", "weather", "sunny");
+    get(fragments, result);
+    get(fragments, result);
+
+    String found = get(fragments, result);
+    String other = get(fragments, equal);
+
+    assertThat(equal).isEqualTo(result);
+    assertThat(found).isEqualTo("json-2");
+    assertThat(other).isEqualTo("json-3");
   }
 
   @Test
   void when_full_it_starts_over_rather_than_grow() {
     MessageFragments fragments = new MessageFragments(10);
-    AtomicInteger serialised = new AtomicInteger();
-
     UserMessage a = UserMessage.from("a");
     UserMessage b = UserMessage.from("b");
-    fragments.get(a, m -> "123456");
-    fragments.get(b, m -> "123456"); // 12 > 10: started over, holds b only
-    String kept = fragments.get(b, m -> "again-" + serialised.incrementAndGet());
-    String evicted = fragments.get(a, m -> "again-" + serialised.incrementAndGet());
+    get(fragments, a, "user", "a", () -> "123456");
+    get(fragments, a, "user", "a", () -> "123456"); // kept: 6 characters
+    get(fragments, b, "user", "b", () -> "123456");
+    get(fragments, b, "user", "b", () -> "123456"); // 12 > 10: started over, holds b only
+
+    String kept = get(fragments, b, "user", "b", () -> "again");
+    String evicted = get(fragments, a, "user", "a", () -> "again");
 
     assertThat(kept).as("b was kept").isEqualTo("123456");
-    assertThat(evicted).as("a was evicted").isEqualTo("again-1");
+    assertThat(evicted).as("a was evicted").isEqualTo("again");
+    assertThat(fragments.heldChars()).isEqualTo(6);
+  }
+
+  @Test
+  void the_characters_held_stay_within_the_bound() {
+    MessageFragments fragments = new MessageFragments(10_000);
+    for (int i = 0; i < 100_000; i++) {
+      UserMessage message = UserMessage.from("message " + i);
+      get(fragments, message);
+      get(fragments, message);
+      assertThat(fragments.heldChars()).isBetween(1L, 10_000L);
+    }
+  }
+
+  @Test
+  void texts_that_differ_only_at_their_end_take_different_slots() {
+    String template = "Summarise the incident report below for the on-call engineer. ".repeat(6);
+    assertThat(MessageFragments.textHash(template + "#12341"))
+        .isNotEqualTo(MessageFragments.textHash(template + "#12351"));
+    assertThat(MessageFragments.textHash("ticket 1234"))
+        .isNotEqualTo(MessageFragments.textHash("ticket 1235"));
   }
 }

@@ -20,11 +20,11 @@ public final class JsonWriter {
 
   private static final int MAX_DEPTH = 32;
 
-  // What each UTF-16 unit needs: nothing, an escape, or (a surrogate) a check of its pair. 64 KB,
-  // once per JVM.
+  // What each UTF-16 unit needs: nothing, an escape, or (a high surrogate) a low one after it. A
+  // low surrogate not after a high one is escaped. 64 KB, once per JVM.
   private static final byte PLAIN = 0;
   private static final byte ESCAPED = 1;
-  private static final byte SURROGATE = 2;
+  private static final byte HIGH_SURROGATE = 2;
   private static final byte[] UNITS = new byte[0x10000];
 
   /** The escape of each character that needs one below 0x80, else null. */
@@ -47,8 +47,11 @@ public final class JsonWriter {
     // The JavaScript line separators: valid JSON, not valid in JavaScript source.
     UNITS[0x2028] = ESCAPED;
     UNITS[0x2029] = ESCAPED;
-    for (int c = Character.MIN_SURROGATE; c <= Character.MAX_SURROGATE; c++) {
-      UNITS[c] = SURROGATE;
+    for (int c = Character.MIN_HIGH_SURROGATE; c <= Character.MAX_HIGH_SURROGATE; c++) {
+      UNITS[c] = HIGH_SURROGATE;
+    }
+    for (int c = Character.MIN_LOW_SURROGATE; c <= Character.MAX_LOW_SURROGATE; c++) {
+      UNITS[c] = ESCAPED;
     }
   }
 
@@ -161,6 +164,15 @@ public final class JsonWriter {
     return json.toString();
   }
 
+  /**
+   * Whether {@code value} is written between quotes as it is: nothing to escape, every surrogate in
+   * a pair. A caller that knows it can concatenate the value into its JSON (one copy, in the
+   * string's own encoding) rather than write it.
+   */
+  public static boolean isPlain(String value) {
+    return scanPlain(value);
+  }
+
   /** {@code "name":"value"}, the common case. */
   public JsonWriter field(String name, String value) {
     return name(name).value(value);
@@ -228,42 +240,107 @@ public final class JsonWriter {
     needsComma[depth] = true;
   }
 
-  /** {@code value} quoted, copied run by run between the characters it escapes. */
+  /**
+   * {@code value} quoted: copied a chunk at a time into this thread's {@link #CHUNK}, scanned
+   * there, and moved run by run between the characters it escapes.
+   */
   private void appendString(String value) {
     int end = value.length();
     ensure(end + 2);
     out[length++] = '"';
-    int from = 0;
-    int at = firstToEscape(value, 0, end);
-    while (at < end) {
-      append(value, from, at);
-      append(escape(value.charAt(at)));
-      from = at + 1;
-      at = firstToEscape(value, from, end);
+    char[] chunk = CHUNK.get();
+    for (int start = 0; start < end; ) {
+      int count = Math.min(end - start, CHUNK_CHARS);
+      int copied = copyChunk(value, start, count, chunk);
+      int run = 0;
+      int at = firstToEscape(chunk, 0, count, copied);
+      while (at < count) {
+        append(chunk, run, at);
+        append(escape(chunk[at]));
+        run = at + 1;
+        at = firstToEscape(chunk, run, count, copied);
+      }
+      append(chunk, run, at);
+      start += at;
     }
-    append(value, from, end);
     append('"');
   }
 
-  /** The index of the first char of {@code value[from, to)} to escape, or {@code to}. */
-  private static int firstToEscape(String value, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte unit = UNITS[value.charAt(i)];
-      if (unit != PLAIN) {
-        if (unit == SURROGATE
-            && Character.isHighSurrogate(value.charAt(i))
-            && i + 1 < to
-            && Character.isLowSurrogate(value.charAt(i + 1))) {
-          i++; // a well-formed pair is kept as it is
-        } else {
-          return i;
-        }
+  /** Whether {@code value} has no character to escape and every surrogate in a pair. */
+  private static boolean scanPlain(String value) {
+    int end = value.length();
+    char[] chunk = CHUNK.get();
+    for (int start = 0; start < end; ) {
+      int count = Math.min(end - start, CHUNK_CHARS);
+      int at = firstToEscape(chunk, 0, count, copyChunk(value, start, count, chunk));
+      if (at < count) {
+        return false;
       }
+      start += at;
     }
-    return to;
+    return true;
   }
 
-  /** The escape sequence of a character {@link #firstToEscape} stopped at. */
+  /**
+   * Copies {@code count} characters of {@code value} from {@code start} into {@code chunk}, and the
+   * next one if there is one (the low half of a pair the chunk ends in); returns how many.
+   */
+  private static int copyChunk(String value, int start, int count, char[] chunk) {
+    int copied = Math.min(value.length() - start, count + 1);
+    value.getChars(start, start + copied, chunk, 0);
+    return copied;
+  }
+
+  /**
+   * The index of the first char of {@code chunk[from, count)} to escape; else where the chunk's
+   * scanned text ends: {@code count}, or {@code count + 1} when it ends in a pair whose low half is
+   * the next chunk's first char ({@code copied} chars are in the chunk).
+   */
+  private static int firstToEscape(char[] chunk, int from, int count, int copied) {
+    int at = firstNotPlain(chunk, from, count);
+    while (at < count
+        && UNITS[chunk[at]] == HIGH_SURROGATE
+        && at + 1 < copied
+        && Character.isLowSurrogate(chunk[at + 1])) {
+      // A well-formed pair is kept as it is.
+      int next = at + 2;
+      at = next >= count ? next : firstNotPlain(chunk, next, count);
+    }
+    return at;
+  }
+
+  /**
+   * The index of the first char of {@code chunk[from, count)} that is not plain, else {@code
+   * count}. A loop that only counts (pairs are stepped over by the caller), which the JIT unrolls.
+   */
+  private static int firstNotPlain(char[] chunk, int from, int count) {
+    for (int i = from; i < count; i++) {
+      if (UNITS[chunk[i]] != PLAIN) {
+        return i;
+      }
+    }
+    return count;
+  }
+
+  private void append(char[] chars, int from, int to) {
+    int count = to - from;
+    ensure(count);
+    System.arraycopy(chars, from, out, length, count);
+    length += count;
+  }
+
+  /**
+   * Text is scanned in a copy: a loop over a {@code char[]} has no per-character check of the
+   * string's encoding or bounds, which a loop of {@code String.charAt} keeps where it meets both
+   * one-byte and two-byte strings, as an application's content does (docs/performance.md: in the
+   * listener, scanning emoji text through charAt cost three times Latin text).
+   */
+  private static final int CHUNK_CHARS = 512;
+
+  private static final ThreadLocal<char[]> CHUNK =
+      ThreadLocal.withInitial(() -> new char[CHUNK_CHARS + 1]);
+
+  /** The escape sequence of a character the scan stopped at. */
   private static String escape(char c) {
     if (c < 0x80) {
       return ASCII_ESCAPES[c];

@@ -52,6 +52,52 @@ class JsonWriterTest {
     assertThat(string("\uDE00\uD83D\uDE00")).isEqualTo("\"\\ufffd\uD83D\uDE00\"");
   }
 
+  /** The escaping, one UTF-16 unit at a time: the oracle for text of any length. */
+  private static String escapedOneByOne(String value) {
+    StringBuilder json = new StringBuilder("\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        json.append(c).append(value.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        json.append("\\ufffd");
+      } else if (c == '"' || c == '\\') {
+        json.append('\\').append(c);
+      } else if (c == '\n') {
+        json.append("\\n");
+      } else if (c == '\r') {
+        json.append("\\r");
+      } else if (c == '\t') {
+        json.append("\\t");
+      } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+        json.append(String.format("\\u%04x", (int) c));
+      } else {
+        json.append(c);
+      }
+    }
+    return json.append('"').toString();
+  }
+
+  @Test
+  void text_longer_than_a_scan_chunk_is_escaped_alike_at_every_boundary() {
+    // Pairs, lone halves and escapes placed across the scanned chunks' edges (every 512 chars).
+    String[] inserts = {"\uD83D\uDE00", "\uD83D", "\uDE00", "\"", "\n", "\u2028", "日", "x"};
+    for (int length : new int[] {510, 511, 512, 513, 1023, 1024, 1025, 2000}) {
+      for (String insert : inserts) {
+        for (int at = Math.max(0, length - 4); at <= length; at++) {
+          String text = "a".repeat(at) + insert + "b".repeat(length - at);
+          String written = string(text);
+          assertThat(written)
+              .as("%s at %d of %d", insert, at, length)
+              .isEqualTo(escapedOneByOne(text));
+          assertThat(JsonWriter.isPlain(text)).isEqualTo(written.equals("\"" + text + "\""));
+        }
+      }
+    }
+  }
+
   @Test
   void a_reset_writer_writes_the_next_text_from_scratch() {
     JsonWriter json = new JsonWriter(16);
