@@ -40,13 +40,13 @@ final class MessageFragments {
 
   private final long maxChars;
   private final int slotCount;
-  private volatile Slots current;
+  // Made on the first message noted: a listener with content off never holds the arrays.
+  @Nullable private volatile Slots current;
 
   MessageFragments(long maxChars) {
     this.maxChars = maxChars;
     long wanted = Math.max(64, Math.min(1 << 16, maxChars / CHARS_PER_SLOT));
     this.slotCount = Integer.highestOneBit((int) wanted);
-    this.current = new Slots(slotCount);
   }
 
   /**
@@ -61,6 +61,9 @@ final class MessageFragments {
   @Nullable
   String find(ChatMessage message, @Nullable String role, @Nullable String text, int hash) {
     Slots slots = current;
+    if (slots == null) {
+      return null;
+    }
     int slot = hash & (slotCount - 1);
     // The hashes apart from the fragments: a slot that holds another message is told by one read
     // of a small array, not by reading that message's fragment from wherever it lives.
@@ -83,7 +86,13 @@ final class MessageFragments {
    * {@link #keep kept}. A racy int: a lost note costs one more serialisation.
    */
   boolean sentBefore(int hash) {
-    int[] seen = current.seen;
+    Slots slots = current;
+    if (slots == null) {
+      // Threads that find none at once each make them; the last one stays.
+      slots = new Slots(slotCount);
+      current = slots;
+    }
+    int[] seen = slots.seen;
     int slot = hash & (slotCount - 1);
     if (seen[slot] == hash) {
       return true;
@@ -96,6 +105,9 @@ final class MessageFragments {
   void keep(
       ChatMessage message, @Nullable String role, @Nullable String text, int hash, String json) {
     Slots slots = current;
+    if (slots == null) {
+      return; // not noted by sentBefore
+    }
     int slot = hash & (slotCount - 1);
     Fragment held = slots.fragments.get(slot);
     Fragment fragment = new Fragment(hash, role, role != null ? text : message, json);
@@ -118,7 +130,8 @@ final class MessageFragments {
 
   /** Characters held, for tests. */
   long heldChars() {
-    return current.chars.get();
+    Slots slots = current;
+    return slots == null ? 0 : slots.chars.get();
   }
 
   /**

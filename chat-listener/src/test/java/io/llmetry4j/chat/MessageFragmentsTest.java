@@ -66,6 +66,17 @@ class MessageFragmentsTest {
   }
 
   @Test
+  void nothing_is_allocated_before_a_message_is_noted() throws Exception {
+    MessageFragments fragments = new MessageFragments(1_000_000);
+    java.lang.reflect.Field current = MessageFragments.class.getDeclaredField("current");
+    current.setAccessible(true);
+
+    assertThat(current.get(fragments)).isNull();
+    get(fragments, UserMessage.from("hello"));
+    assertThat(current.get(fragments)).isNotNull();
+  }
+
+  @Test
   void a_message_sent_once_is_not_held() {
     MessageFragments fragments = new MessageFragments(1_000_000);
     for (int i = 0; i < 1_000; i++) {
