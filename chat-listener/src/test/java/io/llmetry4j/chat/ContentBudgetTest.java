@@ -11,15 +11,12 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
-import io.llmetry4j.core.testing.ReplayHttpServer.Response;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -37,11 +34,7 @@ class ContentBudgetTest {
 
   private static final ObjectMapper mapper = new ObjectMapper();
 
-  private final ReplayHttpServer server =
-      ReplayHttpServer.start()
-          .byDefault(
-              "/v1/chat/completions",
-              body -> Response.json(200, TestResources.read("openai-tool-calls-response.json")));
+  private final ReplayHttpServer server = OpenAiReplay.toolCallsServer();
 
   @AfterEach
   void stop() {
@@ -49,14 +42,7 @@ class ContentBudgetTest {
   }
 
   private ChatModel model(LlmTelemetry telemetry) {
-    return OpenAiChatModel.builder()
-        .baseUrl(server.baseUrl() + "/v1")
-        .apiKey("test-key-not-secret")
-        .modelName("gpt-4o-mini")
-        .timeout(Duration.ofSeconds(5))
-        .maxRetries(0)
-        .listeners(List.of(TracingChatModelListener.create(telemetry)))
-        .build();
+    return OpenAiReplay.model(server, TracingChatModelListener.create(telemetry));
   }
 
   /** A system message, then {@code count} alternating user/assistant turns of ~2 KB each. */

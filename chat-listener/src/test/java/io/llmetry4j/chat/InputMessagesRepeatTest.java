@@ -12,14 +12,12 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
 import io.llmetry4j.core.testing.ReplayHttpServer.Response;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +36,7 @@ class InputMessagesRepeatTest {
 
   private static final ObjectMapper mapper = new ObjectMapper();
 
-  private final ReplayHttpServer server =
-      ReplayHttpServer.start()
-          .byDefault(
-              "/v1/chat/completions",
-              body -> Response.json(200, TestResources.read("openai-tool-calls-response.json")));
+  private final ReplayHttpServer server = OpenAiReplay.toolCallsServer();
 
   @AfterEach
   void stop() {
@@ -51,17 +45,10 @@ class InputMessagesRepeatTest {
 
   /** The real OpenAI client against {@code replay}, recording content. */
   private static ChatModel model(ReplayHttpServer replay) {
-    return OpenAiChatModel.builder()
-        .baseUrl(replay.baseUrl() + "/v1")
-        .apiKey("test-key-not-secret")
-        .modelName("gpt-4o-mini")
-        .timeout(Duration.ofSeconds(5))
-        .maxRetries(0)
-        .listeners(
-            List.of(
-                TracingChatModelListener.create(
-                    LlmTelemetry.builder(otel.getOpenTelemetry()).captureContent(true).build())))
-        .build();
+    return OpenAiReplay.model(
+        replay,
+        TracingChatModelListener.create(
+            LlmTelemetry.builder(otel.getOpenTelemetry()).captureContent(true).build()));
   }
 
   private static final String PLAIN = "What is the p99 latency of the chat API?";

@@ -11,16 +11,13 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.internal.SemconvAttributes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
-import io.llmetry4j.core.testing.ReplayHttpServer.Response;
 import io.llmetry4j.core.testing.SemconvSpans;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,11 +28,7 @@ class OpenAiChatListenerTest {
 
   @RegisterExtension static final OpenTelemetryExtension otel = OpenTelemetryExtension.create();
 
-  private final ReplayHttpServer server =
-      ReplayHttpServer.start()
-          .byDefault(
-              "/v1/chat/completions",
-              body -> Response.json(200, TestResources.read("openai-tool-calls-response.json")));
+  private final ReplayHttpServer server = OpenAiReplay.toolCallsServer();
 
   @AfterEach
   void stop() {
@@ -43,14 +36,7 @@ class OpenAiChatListenerTest {
   }
 
   private ChatModel model(TracingChatModelListener listener) {
-    return OpenAiChatModel.builder()
-        .baseUrl(server.baseUrl() + "/v1")
-        .apiKey("test-key-not-secret")
-        .modelName("gpt-4o-mini")
-        .timeout(Duration.ofSeconds(2))
-        .maxRetries(0)
-        .listeners(List.of(listener))
-        .build();
+    return OpenAiReplay.model(server, listener);
   }
 
   private static ChatRequest weatherRequest() {

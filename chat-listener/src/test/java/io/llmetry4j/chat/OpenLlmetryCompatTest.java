@@ -11,11 +11,9 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.ollama.OllamaChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.llmetry4j.core.LlmTelemetry;
 import io.llmetry4j.core.testing.OllamaCassettes;
 import io.llmetry4j.core.testing.ReplayHttpServer;
-import io.llmetry4j.core.testing.ReplayHttpServer.Response;
 import io.llmetry4j.core.testing.SemconvSpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
@@ -40,11 +38,7 @@ class OpenLlmetryCompatTest {
   @RegisterExtension static final OpenTelemetryExtension otel = OpenTelemetryExtension.create();
 
   private final ReplayHttpServer ollama = OllamaCassettes.serveChat(ReplayHttpServer.start());
-  private final ReplayHttpServer openAi =
-      ReplayHttpServer.start()
-          .byDefault(
-              "/v1/chat/completions",
-              body -> Response.json(200, TestResources.read("openai-tool-calls-response.json")));
+  private final ReplayHttpServer openAi = OpenAiReplay.toolCallsServer();
 
   @AfterEach
   void stop() {
@@ -148,18 +142,11 @@ class OpenLlmetryCompatTest {
 
   @Test
   void openai_chat_carries_the_keys_of_test_chat_and_test_functions() {
-    OpenAiChatModel.builder()
-        .baseUrl(openAi.baseUrl() + "/v1")
-        .apiKey("test-key-not-secret")
-        .modelName("gpt-4o-mini")
-        .timeout(Duration.ofSeconds(5))
-        .maxRetries(0)
-        .listeners(
-            List.of(
-                TracingChatModelListener.builder(compat())
-                    .server(URI.create(openAi.baseUrl() + "/v1"))
-                    .build()))
-        .build()
+    OpenAiReplay.model(
+            openAi,
+            TracingChatModelListener.builder(compat())
+                .server(URI.create(openAi.baseUrl() + "/v1"))
+                .build())
         .chat(
             ChatRequest.builder()
                 .messages(UserMessage.from("What is the weather in San Francisco?"))
