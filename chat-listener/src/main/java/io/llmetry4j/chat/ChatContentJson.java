@@ -268,9 +268,7 @@ final class ChatContentJson {
     json.beginObject().field("role", "assistant");
     json.name("parts").beginArray();
     if (textOnly) {
-      if (captured != null) {
-        json.beginObject().field("type", "text").field("content", captured).endObject();
-      }
+      capturedTextPart(json, "text", captured);
     } else if (message != null) {
       aiParts(json, message, true, valueLimit);
     }
@@ -361,9 +359,7 @@ final class ChatContentJson {
     try {
       if (role != null) {
         json.beginObject().field("role", role).name("parts").beginArray();
-        if (capturedText != null) {
-          json.beginObject().field("type", "text").field("content", capturedText).endObject();
-        }
+        capturedTextPart(json, "text", capturedText);
         json.endArray().endObject();
       } else {
         writeMessage(json, message, valueLimit);
@@ -509,6 +505,11 @@ final class ChatContentJson {
 
   private void textPart(JsonWriter json, String type, @Nullable String text, int valueLimit) {
     String captured = text == null || text.isEmpty() ? null : telemetry.content(text, valueLimit);
+    capturedTextPart(json, type, captured);
+  }
+
+  /** A part of {@code type} holding text the content policy already passed; none when null. */
+  private static void capturedTextPart(JsonWriter json, String type, @Nullable String captured) {
     if (captured != null) {
       json.beginObject().field("type", type).field("content", captured).endObject();
     }

@@ -170,7 +170,17 @@ public final class JsonWriter {
    * string's own encoding) rather than write it.
    */
   public static boolean isPlain(String value) {
-    return scanPlain(value);
+    int end = value.length();
+    char[] chunk = CHUNK.get();
+    for (int start = 0; start < end; ) {
+      int count = Math.min(end - start, CHUNK_CHARS);
+      int at = firstToEscape(chunk, 0, count, copyChunk(value, start, count, chunk));
+      if (at < count) {
+        return false;
+      }
+      start += at;
+    }
+    return true;
   }
 
   /** {@code "name":"value"}, the common case. */
@@ -264,21 +274,6 @@ public final class JsonWriter {
       start += at;
     }
     append('"');
-  }
-
-  /** Whether {@code value} has no character to escape and every surrogate in a pair. */
-  private static boolean scanPlain(String value) {
-    int end = value.length();
-    char[] chunk = CHUNK.get();
-    for (int start = 0; start < end; ) {
-      int count = Math.min(end - start, CHUNK_CHARS);
-      int at = firstToEscape(chunk, 0, count, copyChunk(value, start, count, chunk));
-      if (at < count) {
-        return false;
-      }
-      start += at;
-    }
-    return true;
   }
 
   /**
