@@ -50,10 +50,10 @@ final class ChatContentJson {
    */
   InputMessages inputMessages(List<ChatMessage> messages, boolean systemInHistory, int allowance) {
     int valueLimit = telemetry.maxContentLength();
-    // What each kept message adds: its JSON, or (where keptRoles has its role) the text of a
-    // one-text message sent for the first time, wrapped in its JSON only when joined.
+    // What each kept message adds: its JSON, or (where keptPrefixes has its JSON's start) the text
+    // of a one-text message sent for the first time, wrapped in its JSON only when joined.
     String[] kept = new String[Math.min(messages.size(), 64)];
-    String[] keptRoles = new String[kept.length];
+    String[] keptPrefixes = new String[kept.length];
     int keptCount = 0;
     int keptChars = 2; // the brackets
     int pieces = 0;
@@ -69,7 +69,7 @@ final class ChatContentJson {
       String role = text == null ? null : role(message);
       int hash = MessageFragments.hash(message, role, text);
       String piece = fragments.find(message, role, text, hash);
-      String pieceRole = null;
+      String piecePrefix = null;
       if (piece == null) {
         boolean keep = fragments.sentBefore(hash);
         String captured = text == null ? null : telemetry.content(text, valueLimit);
@@ -80,7 +80,7 @@ final class ChatContentJson {
             piece = textMessage(role, captured);
           } else {
             piece = captured;
-            pieceRole = role;
+            piecePrefix = textMessagePrefix(role);
           }
         } else {
           piece = written(message, role, captured, valueLimit);
@@ -89,13 +89,16 @@ final class ChatContentJson {
           fragments.keep(message, role, text, hash, piece);
         }
       }
-      int length = pieceRole == null ? piece.length() : textMessageLength(pieceRole, piece);
+      int length =
+          piecePrefix == null
+              ? piece.length()
+              : piecePrefix.length() + piece.length() + TEXT_MESSAGE_SUFFIX.length();
       // Room for the marker message too, should older messages be left out.
       int needed = length + 1 + (i > 0 ? MARKER_ROOM : 0);
       if (keptChars + needed > allowance && keptCount == 0) {
         // Not even the newest message fits whole: its values are cut to fit.
         piece = message(message, Math.max(1, (allowance - MARKER_ROOM) / 4));
-        pieceRole = null;
+        piecePrefix = null;
         length = piece.length();
         needed = length + 1 + (i > 0 ? MARKER_ROOM : 0);
       }
@@ -104,11 +107,11 @@ final class ChatContentJson {
       }
       if (keptCount == kept.length) {
         kept = java.util.Arrays.copyOf(kept, kept.length * 2);
-        keptRoles = java.util.Arrays.copyOf(keptRoles, kept.length);
+        keptPrefixes = java.util.Arrays.copyOf(keptPrefixes, kept.length);
       }
-      keptRoles[keptCount] = pieceRole;
+      keptPrefixes[keptCount] = piecePrefix;
       kept[keptCount++] = piece;
-      pieces += pieceRole == null ? 1 : 3;
+      pieces += piecePrefix == null ? 1 : 3;
       keptChars += length + 1;
       firstKept = i;
     }
@@ -138,8 +141,8 @@ final class ChatContentJson {
       if (part > 1) {
         parts[part++] = ",";
       }
-      if (keptRoles[k] != null) {
-        parts[part++] = textMessagePrefix(keptRoles[k]);
+      if (keptPrefixes[k] != null) {
+        parts[part++] = keptPrefixes[k];
         parts[part++] = kept[k];
         parts[part++] = TEXT_MESSAGE_SUFFIX;
       } else {
@@ -175,10 +178,6 @@ final class ChatContentJson {
   /** The JSON of a {@link #singleText} message whose captured text needs no escape. */
   private static String textMessage(String role, String plainText) {
     return textMessagePrefix(role) + plainText + TEXT_MESSAGE_SUFFIX;
-  }
-
-  private static int textMessageLength(String role, String plainText) {
-    return textMessagePrefix(role).length() + plainText.length() + TEXT_MESSAGE_SUFFIX.length();
   }
 
   /** Room kept for the marker message ({@link #omittedMarker}). */

@@ -165,4 +165,19 @@ class MessageFragmentsTest {
     assertThat(MessageFragments.textHash("ticket 1234"))
         .isNotEqualTo(MessageFragments.textHash("ticket 1235"));
   }
+
+  @Test
+  void texts_numbered_at_their_end_all_hash_apart() {
+    // One template, a running number at the end: as a stateless service's prompts are. Two of them
+    // with one hash would share a slot and each be taken for the other's repeat.
+    String template = "Summarise the incident report below for the on-call engineer. ".repeat(6);
+    java.util.Set<Integer> hashes = new java.util.HashSet<>();
+    java.util.Set<Integer> shortHashes = new java.util.HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      hashes.add(MessageFragments.textHash(template + "." + i));
+      shortHashes.add(MessageFragments.textHash("ticket " + i));
+    }
+    assertThat(hashes).hasSize(100_000);
+    assertThat(shortHashes).hasSize(100_000);
+  }
 }
