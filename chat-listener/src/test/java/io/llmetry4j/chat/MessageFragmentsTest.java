@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -171,8 +173,8 @@ class MessageFragmentsTest {
     // One template, a running number at the end: as a stateless service's prompts are. Two of them
     // with one hash would share a slot and each be taken for the other's repeat.
     String template = "Summarise the incident report below for the on-call engineer. ".repeat(6);
-    java.util.Set<Integer> hashes = new java.util.HashSet<>();
-    java.util.Set<Integer> shortHashes = new java.util.HashSet<>();
+    Set<Integer> hashes = new HashSet<>();
+    Set<Integer> shortHashes = new HashSet<>();
     for (int i = 0; i < 100_000; i++) {
       hashes.add(MessageFragments.textHash(template + "." + i));
       shortHashes.add(MessageFragments.textHash("ticket " + i));
