@@ -84,6 +84,10 @@ public class EscapeScanBenchmark {
       check(hostile);
       check(hostile.repeat(200));
     }
+    // A pair, and a lone half, across the edge of two chunks.
+    check("x".repeat(CHUNK - 1) + "\ud83d\ude00 y");
+    check("x".repeat(CHUNK - 1) + "\ud83d y");
+    check("x".repeat(CHUNK) + "\ude00 y");
   }
 
   private void check(String text) {
